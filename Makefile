@@ -1,0 +1,65 @@
+# Course Credits for Open edX. `make demo` and `make test` work on a fresh
+# machine with only Python 3.11/3.12, make and git: each builds its own
+# virtualenv in .venv and installs what it needs.
+
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo/db.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv test test-mysql test-all quality demo demo-setup bench clean requirements tox
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/quality.txt requirements/test.txt setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -r requirements/quality.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP) ## build the virtualenv in .venv
+
+test: $(STAMP) ## run the whole test suite (SQLite; MariaDB tests skip when it is absent)
+	$(BIN)/python -m pytest
+
+test-mysql: $(STAMP) ## run the whole suite on MariaDB/MySQL (127.0.0.1:3306, root)
+	CREDITS_TEST_DB=mysql $(BIN)/python -m pytest
+
+quality: $(STAMP) ## lint, import layers, migrations and PII checks
+	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python demo/manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/code_annotations django_find_annotations \
+		--config_file .pii_annotations.yml --lint --report --coverage
+
+demo-setup: $(STAMP)
+	$(BIN)/python demo/manage.py migrate --noinput
+	$(BIN)/python demo/manage.py load_demo_data
+
+demo: demo-setup ## build, migrate, load sample data and serve the demo on http://127.0.0.1:8000
+	@echo
+	@echo "  Course Credits demo: open http://$(HOST):$(PORT)/"
+	@echo "  Sign in as staff / staff (operator), author / author, learner / learner."
+	@echo
+	$(BIN)/python demo/manage.py runserver $(HOST):$(PORT)
+
+bench: $(STAMP) ## run the benchmarks in bench/
+	$(BIN)/python -m bench
+
+tox: $(STAMP) ## run the supported Python/Django matrix
+	$(BIN)/tox
+
+requirements: ## recompile requirements/*.txt from the .in files
+	$(BIN)/python -m pip install --quiet pip-tools
+	cd requirements && for f in base test quality dev; do \
+		../$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links \
+		--strip-extras --allow-unsafe -o $$f.txt $$f.in; done
+
+clean: ## remove the virtualenv, builds and the demo database
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .tox $(DEMO_DB)

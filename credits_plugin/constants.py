@@ -1,0 +1,44 @@
+"""Choices and limits shared by the models, the API and the validators."""
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MAX_NAME_LENGTH = 255
+MAX_UNIT_LENGTH = 50
+MAX_REFERENCE_LENGTH = 100
+MAX_REASON_LENGTH = 2000
+
+AMOUNT_MAX_DIGITS = 5
+AMOUNT_DECIMAL_PLACES = 2
+AMOUNT_MIN = Decimal("0.01")
+AMOUNT_MAX = Decimal("999.99")
+
+
+class AwardTrigger(models.TextChoices):
+    """When a course awards its credits."""
+
+    PASSING = "passing", _("When the learner passes the course")
+    CERTIFICATE = "certificate", _("When the learner's certificate is issued")
+    MANUAL = "manual", _("Only when staff award them by hand")
+
+
+class AwardSource(models.TextChoices):
+    """What caused an award."""
+
+    PASSING = "passing", _("Passed the course")
+    CERTIFICATE = "certificate", _("Certificate issued")
+    MANUAL = "manual", _("Awarded by staff")
+    BACKFILL = "backfill", _("Awarded retroactively")
+
+
+class AwardStatus(models.TextChoices):
+    """Whether an award stands."""
+
+    AWARDED = "awarded", _("Awarded")
+    REVOKED = "revoked", _("Revoked")
+
+
+AWARD_TRIGGERS = AwardTrigger.choices
+AWARD_SOURCES = AwardSource.choices
+AWARD_STATUSES = AwardStatus.choices

@@ -1,0 +1,145 @@
+"""
+Frozen data objects returned by ``credits_plugin.api``.
+
+Callers never see models or QuerySets: these are plain, immutable values that
+are safe to cache, to pass to templates and to serialise.
+"""
+from datetime import datetime
+from decimal import Decimal
+from typing import Optional
+from uuid import UUID
+
+import attr
+from opaque_keys.edx.keys import CourseKey
+
+__all__ = [
+    "AwardData",
+    "AwardResult",
+    "CourseCreditData",
+    "CourseCreditSettingsData",
+    "CreditData",
+    "CreditTotalData",
+    "CreditTypeData",
+    "LearnerSummaryData",
+    "TypeTotalData",
+]
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class CreditTypeData:
+    """A credit type (a theme or an accrediting body)."""
+
+    id: int
+    name: str
+    description: str
+    unit: str
+    requires_reference_number: bool
+    allow_multiple_per_course: bool
+    is_active: bool
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class CreditData:
+    """A credit under a type."""
+
+    id: int
+    credit_type: CreditTypeData
+    name: str
+    description: str
+    reference_number: str
+    is_active: bool
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class CourseCreditData:
+    """A designation: a course awards ``amount`` of ``credit``."""
+
+    credit: CreditData
+    amount: Decimal
+    reference_number: str  # the course-specific number, may be blank
+
+    @property
+    def effective_reference_number(self):
+        """The number an award carries: the course's own, else the credit's."""
+        return self.reference_number or self.credit.reference_number
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class CourseCreditSettingsData:
+    """A course's credit settings and its designations."""
+
+    course_key: CourseKey
+    enabled: bool
+    award_trigger: str
+    revoke_on_certificate_revoked: bool
+    credits: tuple = ()  # of CourseCreditData
+
+    @property
+    def awards_credits(self):
+        """True when the course is on and designates at least one credit."""
+        return self.enabled and bool(self.credits)
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class AwardData:
+    """One awarded credit, as recorded when it was earned."""
+
+    uuid: UUID
+    user_id: int
+    username: str
+    course_key: CourseKey
+    course_name: str
+    credit_id: int
+    credit_name: str
+    credit_type_name: str
+    unit: str
+    amount: Decimal
+    reference_number: str
+    source: str
+    status: str
+    awarded_at: datetime
+    revoked_at: Optional[datetime] = None
+    reason: str = ""
+    awarded_by: str = ""  # username of the staff member, blank for automatic awards
+    revoked_by: str = ""
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class AwardResult:
+    """What an award call did: the awards it created and how many already stood."""
+
+    created: tuple = ()  # of AwardData
+    already_awarded: int = 0
+    skipped_revoked: int = 0
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class TypeTotalData:
+    """A learner's total of one credit type in one unit."""
+
+    credit_type_id: int
+    credit_type: str
+    unit: str
+    amount: Decimal
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class CreditTotalData:
+    """A learner's total of one credit."""
+
+    credit_id: int
+    credit_name: str
+    credit_type: str
+    unit: str
+    amount: Decimal
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class LearnerSummaryData:
+    """What a learner has earned: totals per type and per credit, and every award."""
+
+    user_id: int
+    username: str
+    totals: tuple = ()  # of TypeTotalData
+    credit_totals: tuple = ()  # of CreditTotalData
+    awards: tuple = ()  # of AwardData

@@ -1,0 +1,218 @@
+"""
+Database models of Course Credits.
+
+Only ``credits_plugin.api`` (and the Django admin) writes these; every other
+module goes through the API. The rules (reference numbers, one credit per type,
+amounts, archiving) live in ``credits_plugin.validation`` and are enforced by
+the API; the database adds the constraints it can hold on its own.
+"""
+import uuid
+
+import django
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from opaque_keys.edx.django.models import CourseKeyField
+from simple_history.models import HistoricalRecords
+
+from credits_plugin.constants import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_MAX_DIGITS,
+    AWARD_SOURCES,
+    AWARD_STATUSES,
+    AWARD_TRIGGERS,
+    AwardStatus,
+    AwardTrigger,
+    MAX_NAME_LENGTH,
+    MAX_REFERENCE_LENGTH,
+    MAX_UNIT_LENGTH,
+)
+
+CHECK_KWARG = "condition" if django.VERSION >= (5, 1) else "check"  # Django 5.1 renamed check= to condition=
+
+
+class TimeStampedModel(models.Model):
+    """Creation and modification times."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CreditType(TimeStampedModel):
+    """
+    A theme ("Management") or an accrediting body ("CPA Ontario") that credits belong to.
+
+    .. no_pii:
+    """
+
+    name = models.CharField(_("name"), max_length=MAX_NAME_LENGTH, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    unit = models.CharField(
+        _("unit"), max_length=MAX_UNIT_LENGTH, default="hours",
+        help_text=_('What an amount counts, e.g. "hours", "CEU", "points".'),
+    )
+    requires_reference_number = models.BooleanField(
+        _("requires a reference number"), default=False,
+        help_text=_("Credits of this type must carry the accrediting body's reference number."),
+    )
+    allow_multiple_per_course = models.BooleanField(
+        _("allow several per course"), default=True,
+        help_text=_("Whether one course may award more than one credit of this type."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Archived types cannot be newly designated; existing designations and awards keep working."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("credit type")
+        verbose_name_plural = _("credit types")
+
+    def __str__(self):
+        return self.name
+
+
+class Credit(TimeStampedModel):
+    """
+    One credit a course can award, under a credit type ("Ethics CPE" under "CPA Ontario").
+
+    .. no_pii:
+    """
+
+    credit_type = models.ForeignKey(
+        CreditType, on_delete=models.PROTECT, related_name="credits", verbose_name=_("credit type"),
+    )
+    name = models.CharField(_("name"), max_length=MAX_NAME_LENGTH)
+    description = models.TextField(_("description"), blank=True, default="")
+    reference_number = models.CharField(
+        _("reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="",
+        help_text=_("The accrediting body's number for this credit; required when the type requires one."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["credit_type__name", "name"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_type", "name"], name="credits_credit_unique_type_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.credit_type.name})" if self.credit_type_id else self.name
+
+
+class CourseCreditSettings(TimeStampedModel):
+    """
+    Whether a course awards credits, and when. A course without a row has credits off.
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(_("course"), max_length=255, unique=True)
+    enabled = models.BooleanField(_("credits enabled"), default=False)
+    award_trigger = models.CharField(
+        _("award when"), max_length=20, choices=AWARD_TRIGGERS, default=AwardTrigger.PASSING,
+    )
+    revoke_on_certificate_revoked = models.BooleanField(
+        _("revoke credits when the certificate is revoked"), default=False,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("course credit settings")
+        verbose_name_plural = _("course credit settings")
+
+    def __str__(self):
+        return str(self.course_key)
+
+
+class CourseCredit(TimeStampedModel):
+    """
+    A designation: a course awards this amount of this credit.
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(_("course"), max_length=255, db_index=True)
+    credit = models.ForeignKey(
+        Credit, on_delete=models.PROTECT, related_name="designations", verbose_name=_("credit"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES)
+    reference_number = models.CharField(
+        _("course reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="",
+        help_text=_("Optional; replaces the credit's reference number for this course."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course_key", "credit__credit_type__name", "credit__name"]
+        verbose_name = _("course credit")
+        verbose_name_plural = _("course credits")
+        constraints = [
+            models.UniqueConstraint(fields=["course_key", "credit"], name="credits_coursecredit_unique_course_credit"),
+            models.CheckConstraint(
+                **{CHECK_KWARG: Q(amount__gt=0)},
+                name="credits_coursecredit_amount_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course_key}: {self.amount} {self.credit}"
+
+
+class AwardedCredit(models.Model):
+    """
+    The ledger: a credit a learner earned in a course, with a snapshot of what it was then.
+
+    .. pii: The learner (user foreign key), who awarded or revoked it, and the free-text reason.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awarded_credits")
+    course_key = CourseKeyField(_("course"), max_length=255)
+    credit = models.ForeignKey(Credit, on_delete=models.PROTECT, related_name="awards", verbose_name=_("credit"))
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    amount = models.DecimalField(_("amount"), max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES)
+    # Snapshot taken at award time: later edits of the credit never change it.
+    credit_name = models.CharField(_("credit name"), max_length=MAX_NAME_LENGTH)
+    credit_type_name = models.CharField(_("credit type name"), max_length=MAX_NAME_LENGTH)
+    unit = models.CharField(_("unit"), max_length=MAX_UNIT_LENGTH)
+    reference_number = models.CharField(_("reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="")
+    source = models.CharField(_("source"), max_length=20, choices=AWARD_SOURCES)
+    status = models.CharField(_("status"), max_length=20, choices=AWARD_STATUSES, default=AwardStatus.AWARDED)
+    awarded_at = models.DateTimeField(_("awarded at"), db_index=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, default="")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("awarded by"),
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-awarded_at", "id"]
+        verbose_name = _("awarded credit")
+        verbose_name_plural = _("awarded credits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_key", "credit"], name="credits_awardedcredit_unique_user_course_credit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course_key", "status"], name="credits_award_course_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.credit_name} ({self.amount} {self.unit}) in {self.course_key}"

@@ -1,0 +1,61 @@
+"""
+The only door to openedx-platform.
+
+Each function here forwards to the backend module named by the setting
+``CREDITS_PLATFORM_BACKEND`` (read at call time): ``credits_plugin.platform.openedx``
+inside Open edX, ``credits_plugin.platform.standalone`` in tests and the demo.
+Every function of one backend has a twin in the other.
+"""
+from importlib import import_module
+
+from django.conf import settings
+
+DEFAULT_BACKEND = "credits_plugin.platform.openedx"
+
+__all__ = [
+    "get_backend",
+    "get_certificate_url",
+    "get_course_names",
+    "get_user_by_username",
+    "has_course_staff_access",
+    "has_studio_write_access",
+    "iter_passing_user_ids",
+]
+
+
+def get_backend():
+    """The backend module chosen by ``CREDITS_PLATFORM_BACKEND``."""
+    return import_module(getattr(settings, "CREDITS_PLATFORM_BACKEND", DEFAULT_BACKEND))
+
+
+def has_studio_write_access(user, course_key):
+    """Whether ``user`` may change the course in Studio (global staff, course staff, org roles)."""
+    return bool(user and user.is_authenticated and get_backend().has_studio_write_access(user, course_key))
+
+
+def has_course_staff_access(user, course_key):
+    """Whether ``user`` is staff of the course in the LMS (or global staff)."""
+    return bool(user and user.is_authenticated and get_backend().has_course_staff_access(user, course_key))
+
+
+def get_course_names(course_keys):
+    """``{str(course_key): display name}`` for many courses in one call; unknown courses are left out."""
+    keys = list({str(key): key for key in course_keys}.values())
+    if not keys:
+        return {}
+    return get_backend().get_course_names(keys)
+
+
+def get_certificate_url(user, course_key):
+    """The learner's certificate web page for the course, or None."""
+    return get_backend().get_certificate_url(user, course_key)
+
+
+def iter_passing_user_ids(course_key, batch_size=1000):
+    """Lists of at most ``batch_size`` ids of learners passing the course now, in increasing id order."""
+    return get_backend().iter_passing_user_ids(course_key, batch_size)
+
+
+def get_user_by_username(username):
+    """The user with this username, or None."""
+    return get_backend().get_user_by_username(username)

@@ -1,0 +1,57 @@
+"""
+The Open edX backend: reaches openedx-platform code, each import inside a function.
+
+This module imports cleanly without the platform; its functions only work inside
+the LMS or Studio. ``credits_plugin.platform.standalone`` is its twin for tests
+and the demo.
+"""
+# pylint: disable=import-error,import-outside-toplevel
+from django.contrib.auth import get_user_model
+
+
+def has_studio_write_access(user, course_key):
+    from common.djangoapps.student.auth import has_studio_write_access as platform_check
+
+    return platform_check(user, course_key)
+
+
+def has_course_staff_access(user, course_key):
+    try:
+        from lms.djangoapps.courseware.access import has_access
+    except ImportError:  # in Studio: course authors are the course's staff there
+        return has_studio_write_access(user, course_key)
+    return bool(has_access(user, "staff", course_key))
+
+
+def get_course_names(course_keys):
+    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+    rows = CourseOverview.objects.filter(id__in=course_keys).values_list("id", "display_name")
+    return {str(course_id): name or str(course_id) for course_id, name in rows}
+
+
+def get_certificate_url(user, course_key):
+    from lms.djangoapps.certificates.api import get_certificate_url as platform_url
+
+    return platform_url(user_id=user.pk, course_id=course_key) or None
+
+
+def iter_passing_user_ids(course_key, batch_size):
+    """Learners whose persisted course grade passes now (``passed_timestamp`` set), by id."""
+    from lms.djangoapps.grades.models import PersistentCourseGrade
+
+    last_id = 0
+    while True:
+        batch = list(
+            PersistentCourseGrade.objects.filter(course_id=course_key, passed_timestamp__isnull=False,
+                                                 user_id__gt=last_id)
+            .order_by("user_id").values_list("user_id", flat=True)[:batch_size]
+        )
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1]
+
+
+def get_user_by_username(username):
+    return get_user_model().objects.filter(username=username).first()

@@ -1,0 +1,61 @@
+"""
+The standalone backend: the twin of ``credits_plugin.platform.openedx`` for tests and the demo.
+
+It plays the few parts of openedx-platform the plugin asks about (course names,
+course roles, passing grades) from three small tables of its own. Add
+``credits_plugin.platform.standalone`` to INSTALLED_APPS and set
+``CREDITS_PLATFORM_BACKEND = "credits_plugin.platform.standalone"``; never in
+production.
+"""
+# pylint: disable=import-outside-toplevel
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+STAFF_ROLES = ("staff", "instructor")
+DEFAULT_CERTIFICATE_URL = "/certificates/user/{user_id}/course/{course_id}"
+
+
+def has_studio_write_access(user, course_key):
+    from credits_plugin.platform.standalone.models import StandaloneCourseAccess
+
+    return user.is_staff or StandaloneCourseAccess.objects.filter(
+        user=user, course_key=course_key, role__in=STAFF_ROLES).exists()
+
+
+def has_course_staff_access(user, course_key):
+    return has_studio_write_access(user, course_key)
+
+
+def get_course_names(course_keys):
+    from credits_plugin.platform.standalone.models import StandaloneCourse
+
+    rows = StandaloneCourse.objects.filter(course_key__in=course_keys).values_list("course_key", "display_name")
+    return {str(course_key): name for course_key, name in rows}
+
+
+def get_certificate_url(user, course_key):
+    from credits_plugin.platform.standalone.models import StandaloneCourseGrade
+
+    if not StandaloneCourseGrade.objects.filter(user=user, course_key=course_key, passed=True).exists():
+        return None
+    template = getattr(settings, "CREDITS_STANDALONE_CERTIFICATE_URL", DEFAULT_CERTIFICATE_URL)
+    return template.format(user_id=user.pk, course_id=course_key)
+
+
+def iter_passing_user_ids(course_key, batch_size):
+    from credits_plugin.platform.standalone.models import StandaloneCourseGrade
+
+    last_id = 0
+    while True:
+        batch = list(
+            StandaloneCourseGrade.objects.filter(course_key=course_key, passed=True, user_id__gt=last_id)
+            .order_by("user_id").values_list("user_id", flat=True)[:batch_size]
+        )
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1]
+
+
+def get_user_by_username(username):
+    return get_user_model().objects.filter(username=username).first()

@@ -1,0 +1,51 @@
+"""Stand-ins for CourseOverview, course access roles and persisted course grades."""
+from django.conf import settings
+from django.db import models
+from opaque_keys.edx.django.models import CourseKeyField
+
+
+class StandaloneCourse(models.Model):
+    """
+    A course and its display name (plays CourseOverview).
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(max_length=255, unique=True)
+    display_name = models.CharField(max_length=255)
+
+    def __str__(self):
+        return self.display_name
+
+
+class StandaloneCourseAccess(models.Model):
+    """
+    A user's role in a course (plays CourseAccessRole).
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    role = models.CharField(max_length=32, default="staff")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course_key", "role"],
+                                               name="credits_standalone_access_unique")]
+
+
+class StandaloneCourseGrade(models.Model):
+    """
+    Whether a learner passes a course now (plays PersistentCourseGrade).
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255)
+    percent = models.FloatField(default=0.0)
+    passed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course_key", "user"],
+                                               name="credits_standalone_grade_unique")]

@@ -1,0 +1,167 @@
+"""Awarding credits to learners, by hand and automatically, and revoking them."""
+import logging
+import uuid as uuid_module
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credits_plugin import platform
+from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.data import AwardResult
+from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
+from credits_plugin.models import AwardedCredit, CourseCredit
+from credits_plugin.services.convert import award_data
+from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
+
+logger = logging.getLogger(__name__)
+
+AUTOMATIC_SOURCES = {AwardSource.PASSING, AwardSource.CERTIFICATE, AwardSource.BACKFILL}
+
+
+def resolve_user(user):
+    """A user row from a user, a user id or a username; CreditsNotFound otherwise."""
+    User = get_user_model()
+    if isinstance(user, User):
+        return user
+    found = None
+    if isinstance(user, int):
+        found = User.objects.filter(pk=user).first()
+    elif isinstance(user, str) and user.strip():
+        found = platform.get_user_by_username(user.strip())
+    if found is None:
+        raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
+    return found
+
+
+def snapshot(designation, user_id, course_key, *, source, now, awarded_by=None, reason=""):
+    """A new award row carrying a snapshot of the designation as it is now."""
+    credit = designation.credit
+    return AwardedCredit(
+        user_id=user_id, course_key=course_key, credit_id=credit.pk, uuid=uuid_module.uuid4(),
+        amount=designation.amount, credit_name=credit.name, credit_type_name=credit.credit_type.name,
+        unit=credit.credit_type.unit, reference_number=designation.reference_number or credit.reference_number,
+        source=source, status=AwardStatus.AWARDED, awarded_at=now, reason=reason,
+        awarded_by=awarded_by,
+    )
+
+
+def award_course_credits(user, course_key, source=AwardSource.PASSING):
+    """
+    Award every credit the course designates to ``user`` (a user or a user id). Idempotent.
+
+    Calling it again, or from several workers at once, leaves one award per credit: the
+    database's unique constraint decides, and rows lost to a concurrent insert are simply
+    not reported as created. Revoked awards are not brought back automatically. Costs a
+    constant number of queries whatever the number of credits.
+    """
+    course_key = parse_course_key(course_key)
+    user_id = user if isinstance(user, int) else user.pk
+    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type"))
+    if not designations:
+        return AwardResult()
+    existing = dict(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key)
+                    .values_list("credit_id", "status"))
+    now = timezone.now()
+    new_rows = [snapshot(d, user_id, course_key, source=source, now=now)
+                for d in designations if d.credit_id not in existing]
+    created = ()
+    if new_rows:
+        AwardedCredit.objects.bulk_create(new_rows, ignore_conflicts=True)
+        created = tuple(award_data(row) for row in AwardedCredit.objects.filter(
+            uuid__in=[row.uuid for row in new_rows]).select_related("user", "awarded_by", "revoked_by"))
+    revoked = sum(1 for status in existing.values() if status == AwardStatus.REVOKED)
+    result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
+                         skipped_revoked=revoked)
+    logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
+                len(created), course_key, user_id, result.already_awarded, revoked)
+    return result
+
+
+@transaction.atomic
+def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
+    """
+    Award a course's credits by hand, with a reason. Re-awards revoked awards.
+
+    ``credit_ids`` limits it to some of the course's designated credits.
+    """
+    course_key = parse_course_key(course_key)
+    errors = FieldErrors()
+    reason = clean_reason(reason, errors)
+    errors.raise_if_any()
+    learner = resolve_user(user)
+    designations = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
+    if credit_ids is not None:
+        wanted = {int(i) for i in credit_ids}
+        designations = [d for d in designations if d.credit_id in wanted]
+        unknown = wanted - {d.credit_id for d in designations}
+        if unknown:
+            raise CreditsValidationError(
+                _("This course does not award the credit(s) {ids}.").format(ids=", ".join(map(str, sorted(unknown)))),
+                field_errors={"credits": [_("Choose among the credits this course awards.")]},
+            )
+    designations = list(designations)
+    if not designations:
+        raise CreditsValidationError(_("This course awards no credits yet."),
+                                     field_errors={"course_id": [_("The course has no credits to award.")]})
+    existing = {a.credit_id: a for a in AwardedCredit.objects.select_for_update().filter(
+        user=learner, course_key=course_key)}
+    now = timezone.now()
+    touched = []
+    for designation in designations:
+        award = existing.get(designation.credit_id)
+        if award is not None and award.status == AwardStatus.AWARDED:
+            continue
+        fresh = snapshot(designation, learner.pk, course_key, source=AwardSource.MANUAL, now=now,
+                         awarded_by=acting_user, reason=reason)
+        if award is not None:  # re-award a revoked one: a fresh snapshot, same public id
+            fresh.pk, fresh.uuid = award.pk, award.uuid
+        fresh.save()
+        touched.append(fresh)
+    if not touched:
+        raise CreditsConflict(_("The learner already holds every one of these credits."))
+    return AwardResult(created=tuple(award_data(a, username=learner.username) for a in touched),
+                       already_awarded=len(designations) - len(touched))
+
+
+@transaction.atomic
+def revoke_award(award_uuid, *, acting_user, reason):
+    """Revoke one award, with a reason. The row stays: it is the record of what happened."""
+    errors = FieldErrors()
+    reason = clean_reason(reason, errors)
+    errors.raise_if_any()
+    award = _find_award(award_uuid, lock=True)
+    if award.status == AwardStatus.REVOKED:
+        raise CreditsConflict(_("This award was already revoked on {date}.").format(
+            date=award.revoked_at.date().isoformat() if award.revoked_at else "?"))
+    award.status = AwardStatus.REVOKED
+    award.revoked_at = timezone.now()
+    award.revoked_by = acting_user if getattr(acting_user, "pk", None) else None
+    award.reason = reason
+    award.save(update_fields=["status", "revoked_at", "revoked_by", "reason"])
+    names = platform.get_course_names([award.course_key])
+    return award_data(award, names)
+
+
+def _find_award(award_uuid, *, lock=False):
+    """The award with this public id; the same CreditsNotFound for a malformed or unknown id."""
+    try:
+        parsed = uuid_module.UUID(str(award_uuid))
+    except (TypeError, ValueError, AttributeError):
+        parsed = None
+    award = None
+    if parsed is not None:
+        queryset = AwardedCredit.objects.select_related("user", "awarded_by", "revoked_by")
+        if lock:
+            queryset = queryset.select_for_update()
+        award = queryset.filter(uuid=parsed).first()
+    if award is None:
+        raise CreditsNotFound(_("There is no such award."))
+    return award
+
+
+def get_award(award_uuid):
+    """One award by its public id; CreditsNotFound for any other id."""
+    award = _find_award(award_uuid)
+    return award_data(award, platform.get_course_names([award.course_key]))

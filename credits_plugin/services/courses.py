@@ -1,0 +1,148 @@
+"""A course's credit settings and designations."""
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from credits_plugin.constants import AwardTrigger, MAX_REFERENCE_LENGTH
+from credits_plugin.data import CourseCreditSettingsData
+from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
+from credits_plugin.services.convert import designation_data
+from credits_plugin.services.structure import set_history_user
+from credits_plugin.validation import (
+    FieldErrors,
+    check_one_per_type,
+    clean_bool,
+    clean_text,
+    clean_trigger,
+    parse_amount,
+    parse_course_key,
+)
+
+
+def _designations(course_key):
+    return CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
+
+
+def get_course_settings(course_key):
+    """The course's settings and designations; a course without settings has credits off."""
+    course_key = parse_course_key(course_key)
+    row = CourseCreditSettings.objects.filter(course_key=course_key).first()
+    credits = tuple(designation_data(d) for d in _designations(course_key))
+    if row is None:
+        return CourseCreditSettingsData(course_key=course_key, enabled=False, award_trigger=AwardTrigger.PASSING,
+                                        revoke_on_certificate_revoked=False, credits=credits)
+    return CourseCreditSettingsData(
+        course_key=course_key, enabled=row.enabled, award_trigger=row.award_trigger,
+        revoke_on_certificate_revoked=row.revoke_on_certificate_revoked, credits=credits,
+    )
+
+
+def list_course_credits(course_key):
+    """The credits a course designates (whether or not credits are switched on)."""
+    return tuple(designation_data(d) for d in _designations(parse_course_key(course_key)))
+
+
+def _locked_settings_row(course_key):
+    """The course's settings row, locked for the transaction; a new unsaved one when there is none."""
+    row = CourseCreditSettings.objects.select_for_update().filter(course_key=course_key).first()
+    return row or CourseCreditSettings(course_key=course_key)
+
+
+def _clean_designations(entries, current_credit_ids, errors):
+    """Validate the list of designations; returns [(Credit, amount, reference_number)]."""
+    if not isinstance(entries, (list, tuple)):
+        errors.add("credits", _("Send a list of credits."))
+        return []
+    wanted_ids = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            errors.add(f"credits.{index}", _("Each credit needs an id and an amount."))
+            wanted_ids.append(None)
+            continue
+        try:
+            wanted_ids.append(int(entry.get("credit")))
+        except (TypeError, ValueError):
+            errors.add(f"credits.{index}.credit", _("Choose a credit."))
+            wanted_ids.append(None)
+    found = Credit.objects.select_related("credit_type").in_bulk([i for i in wanted_ids if i is not None])
+    cleaned, seen = [], set()
+    for index, (entry, credit_id) in enumerate(zip(entries, wanted_ids)):
+        if credit_id is None:
+            continue
+        credit = found.get(credit_id)
+        if credit is None:
+            errors.add(f"credits.{index}.credit", _("There is no credit with id {id}.").format(id=credit_id))
+            continue
+        if credit_id in seen:
+            errors.add(f"credits.{index}.credit", _("'{name}' is listed twice.").format(name=credit.name))
+            continue
+        seen.add(credit_id)
+        is_new = credit_id not in current_credit_ids
+        if is_new and not (credit.is_active and credit.credit_type.is_active):
+            errors.add(f"credits.{index}.credit", _(
+                "'{name}' is archived and cannot be added to a course."
+            ).format(name=credit.name))
+        amount = parse_amount(entry.get("amount"), errors, f"credits.{index}.amount")
+        reference = clean_text(entry.get("reference_number", ""), errors, f"credits.{index}.reference_number",
+                               max_length=MAX_REFERENCE_LENGTH)
+        cleaned.append((credit, amount, reference))
+    check_one_per_type([credit for credit, _amount, _ref in cleaned], errors)
+    return cleaned
+
+
+@transaction.atomic
+def set_course_settings(course_key, *, enabled, award_trigger=AwardTrigger.PASSING,
+                        revoke_on_certificate_revoked=False, credits=(), user=None):
+    """
+    Replace a course's settings and designations in one validated, atomic operation.
+
+    ``credits`` is a list of ``{"credit": id, "amount": "2.50", "reference_number": ""}``.
+    Nothing is written when any part is invalid.
+    """
+    course_key = parse_course_key(course_key)
+    errors = FieldErrors()
+    enabled = clean_bool(enabled, errors, "enabled")
+    award_trigger = clean_trigger(award_trigger, errors)
+    revoke = clean_bool(revoke_on_certificate_revoked, errors, "revoke_on_certificate_revoked")
+    row = _locked_settings_row(course_key)
+    current = {d.credit_id: d for d in CourseCredit.objects.select_for_update().filter(course_key=course_key)}
+    cleaned = _clean_designations(credits, set(current), errors)
+    errors.raise_if_any()
+
+    if row.pk is None or (row.enabled, row.award_trigger, row.revoke_on_certificate_revoked) != (
+            enabled, award_trigger, revoke):
+        row.enabled, row.award_trigger, row.revoke_on_certificate_revoked = enabled, award_trigger, revoke
+        set_history_user(row, user)
+        row.save()
+    keep = set()
+    for credit, amount, reference in cleaned:
+        keep.add(credit.pk)
+        designation = current.get(credit.pk)
+        if designation is None:
+            designation = CourseCredit(course_key=course_key, credit=credit, amount=amount,
+                                       reference_number=reference)
+        elif (designation.amount, designation.reference_number) == (amount, reference):
+            continue
+        else:
+            designation.amount, designation.reference_number = amount, reference
+        set_history_user(designation, user)
+        designation.save()
+    for credit_id, designation in current.items():
+        if credit_id not in keep:
+            set_history_user(designation, user)
+            designation.delete()
+    return get_course_settings(course_key)
+
+
+@transaction.atomic
+def set_course_enabled(course_key, enabled, user=None):
+    """Switch credits on or off for a course, keeping its designations (the Studio toggle)."""
+    course_key = parse_course_key(course_key)
+    errors = FieldErrors()
+    enabled = clean_bool(enabled, errors, "enabled")
+    errors.raise_if_any()
+    row = _locked_settings_row(course_key)
+    if row.pk is None or row.enabled != enabled:
+        row.enabled = enabled
+        set_history_user(row, user)
+        row.save()
+    return get_course_settings(course_key)

@@ -1,0 +1,1 @@
+"""Plugin settings for the LMS and Studio, applied by edx-django-utils' plugin loader."""

@@ -1,0 +1,83 @@
+"""
+Defaults of every ``CREDITS_`` setting, and the plugin's openedx-filters steps.
+
+Applied to the LMS and Studio settings by edx-django-utils (``add_plugins(...,
+"common")``). Each default is set only where the operator has not set the
+setting already.
+"""
+from pathlib import Path
+
+FILTER_STEPS = {
+    # filter type -> the plugin's steps, added after any steps of other plugins.
+}
+
+DEFAULTS = {
+    # Which module plays openedx-platform (see credits_plugin.platform).
+    "CREDITS_PLATFORM_BACKEND": "credits_plugin.platform.openedx",
+    # How many learners a backfill reads and awards per batch.
+    "CREDITS_BACKFILL_BATCH_SIZE": 1000,
+    # How long (seconds) a course's "does it award credits?" answer is cached.
+    "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
+}
+
+
+def templates_dir():
+    """
+    The folder of the plugin's HTML templates.
+
+    In a wheel the top-level ``templates/`` is installed as ``credits_plugin/templates``;
+    in an editable checkout it sits beside the package.
+    """
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "credits_plugin").is_dir():
+            return candidate
+    return package / "templates"
+
+
+def merge_filter_steps(config, steps):
+    """
+    Add ``steps`` to an ``OPEN_EDX_FILTERS_CONFIG`` dict in place and return it.
+
+    Idempotent, and never removes or reorders another plugin's steps: a filter
+    with no entry gets one (fail silently); a bare list becomes the dict form
+    (whose default is to fail silently, as the list form means); our steps that
+    are missing are appended.
+    """
+    config = {} if config is None else config
+    for filter_type, our_steps in steps.items():
+        entry = config.get(filter_type)
+        if entry is None:
+            entry = {"fail_silently": True, "pipeline": []}
+        elif isinstance(entry, (list, tuple)):
+            entry = {"fail_silently": True, "pipeline": list(entry)}
+        else:
+            entry = dict(entry)
+            entry["pipeline"] = list(entry.get("pipeline") or [])
+        for step in our_steps:
+            if step not in entry["pipeline"]:
+                entry["pipeline"].append(step)
+        config[filter_type] = entry
+    return config
+
+
+def add_templates_dir(settings):
+    """Let Django template engines find the plugin's templates (wheel and editable checkout)."""
+    folder = str(templates_dir())
+    for engine in getattr(settings, "TEMPLATES", []):
+        if engine.get("BACKEND") != "django.template.backends.django.DjangoTemplates":
+            continue
+        dirs = list(engine.get("DIRS") or [])
+        if folder not in [str(d) for d in dirs]:
+            dirs.append(folder)
+        engine["DIRS"] = dirs
+
+
+def plugin_settings(settings):
+    """Set the defaults and register the plugin's filter steps and templates."""
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)
+    settings.OPEN_EDX_FILTERS_CONFIG = merge_filter_steps(getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None),
+                                                          FILTER_STEPS)
+    add_templates_dir(settings)

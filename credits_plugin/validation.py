@@ -1,0 +1,178 @@
+"""
+The rules of Course Credits, each written once.
+
+Every door (REST, Studio page, admin, XBlock, commands) reaches these through
+``credits_plugin.api``. Each check collects field errors and raises one
+``CreditsValidationError`` before anything is written.
+"""
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from credits_plugin.constants import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_MAX,
+    AMOUNT_MIN,
+    AwardTrigger,
+    MAX_NAME_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_REFERENCE_LENGTH,
+    MAX_UNIT_LENGTH,
+)
+from credits_plugin.exceptions import CreditsValidationError
+
+MAX_DESCRIPTION_LENGTH = 10000
+
+
+class FieldErrors:
+    """Collects errors per field; ``raise_if_any`` raises them together."""
+
+    def __init__(self):
+        self.errors = {}
+
+    def add(self, field, message):
+        self.errors.setdefault(field, []).append(str(message))
+
+    def __bool__(self):
+        return bool(self.errors)
+
+    def raise_if_any(self, message=None):
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise CreditsValidationError(message or first, field_errors=self.errors)
+
+
+def parse_course_key(course_key):
+    """A CourseKey from a key or string; a clear error for anything else."""
+    if isinstance(course_key, CourseKey):
+        return course_key
+    try:
+        return CourseKey.from_string(str(course_key))
+    except (InvalidKeyError, TypeError, ValueError):
+        raise CreditsValidationError(  # pylint: disable=raise-missing-from
+            _("'{course_id}' is not a valid course id.").format(course_id=course_key),
+            field_errors={"course_id": [_("Enter a course id such as course-v1:Org+Course+Run.")]},
+        )
+
+
+def parse_amount(value, errors, field="amount"):
+    """A Decimal amount > 0, at most 999.99, with at most two decimal places; None on error."""
+    if isinstance(value, bool) or value is None or value == "":
+        errors.add(field, _("Enter an amount."))
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors.add(field, _("'{value}' is not a number.").format(value=value))
+        return None
+    if not amount.is_finite():
+        errors.add(field, _("'{value}' is not a number.").format(value=value))
+        return None
+    if amount.as_tuple().exponent < -AMOUNT_DECIMAL_PLACES and amount != amount.quantize(Decimal("0.01")):
+        errors.add(field, _("Use at most two decimal places."))
+        return None
+    if amount < AMOUNT_MIN:
+        errors.add(field, _("The amount must be greater than zero."))
+        return None
+    if amount > AMOUNT_MAX:
+        errors.add(field, _("The amount can be at most {maximum}.").format(maximum=AMOUNT_MAX))
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_text(value, errors, field, *, max_length, required=False, label=None):
+    """Strip a text field and check its length; returns the cleaned text."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, _("Enter text."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.add(field, _("{label} is required.").format(label=label or _("This field")))
+    elif len(value) > max_length:
+        errors.add(field, _("Use at most {max_length} characters (this has {length}).").format(
+            max_length=max_length, length=len(value)))
+    return value
+
+
+def clean_bool(value, errors, field):
+    """Only real booleans: "false" as a string is an error, not True."""
+    if not isinstance(value, bool):
+        errors.add(field, _("Enter true or false."))
+        return False
+    return value
+
+
+def clean_type_fields(data, errors):
+    """Clean the editable fields of a credit type (only those present in ``data``)."""
+    cleaned = {}
+    if "name" in data:
+        cleaned["name"] = clean_text(data["name"], errors, "name", max_length=MAX_NAME_LENGTH, required=True,
+                                     label=_("Name"))
+    if "description" in data:
+        cleaned["description"] = clean_text(data["description"], errors, "description",
+                                            max_length=MAX_DESCRIPTION_LENGTH)
+    if "unit" in data:
+        cleaned["unit"] = clean_text(data["unit"], errors, "unit", max_length=MAX_UNIT_LENGTH, required=True,
+                                     label=_("Unit"))
+    for flag in ("requires_reference_number", "allow_multiple_per_course", "is_active"):
+        if flag in data:
+            cleaned[flag] = clean_bool(data[flag], errors, flag)
+    return cleaned
+
+
+def clean_credit_fields(data, errors):
+    """Clean the editable fields of a credit (only those present in ``data``)."""
+    cleaned = {}
+    if "name" in data:
+        cleaned["name"] = clean_text(data["name"], errors, "name", max_length=MAX_NAME_LENGTH, required=True,
+                                     label=_("Name"))
+    if "description" in data:
+        cleaned["description"] = clean_text(data["description"], errors, "description",
+                                            max_length=MAX_DESCRIPTION_LENGTH)
+    if "reference_number" in data:
+        cleaned["reference_number"] = clean_text(data["reference_number"], errors, "reference_number",
+                                                 max_length=MAX_REFERENCE_LENGTH)
+    if "is_active" in data:
+        cleaned["is_active"] = clean_bool(data["is_active"], errors, "is_active")
+    return cleaned
+
+
+def check_reference_number(credit_type, reference_number, errors, field="reference_number"):
+    """A credit under a type that requires reference numbers must carry one."""
+    if credit_type.requires_reference_number and not reference_number:
+        errors.add(field, _("Credits of type '{type}' need a reference number.").format(type=credit_type.name))
+
+
+def clean_trigger(value, errors):
+    if value not in AwardTrigger.values:
+        errors.add("award_trigger", _("Choose one of: {choices}.").format(choices=", ".join(AwardTrigger.values)))
+        return AwardTrigger.PASSING
+    return value
+
+
+def clean_reason(value, errors):
+    """A reason is required for every manual award and revoke."""
+    return clean_text(value, errors, "reason", max_length=MAX_REASON_LENGTH, required=True, label=_("A reason"))
+
+
+def check_one_per_type(designated_credits, errors, field="credits"):
+    """
+    A course may carry at most one credit of a type whose ``allow_multiple_per_course`` is off.
+
+    ``designated_credits`` are Credit rows with their ``credit_type`` loaded.
+    """
+    seen = {}
+    for credit in designated_credits:
+        credit_type = credit.credit_type
+        if credit_type.allow_multiple_per_course:
+            continue
+        if credit_type.pk in seen:
+            errors.add(field, _(
+                "A course can carry only one credit of type '{type}': choose either '{first}' or '{second}'."
+            ).format(type=credit_type.name, first=seen[credit_type.pk].name, second=credit.name))
+        else:
+            seen[credit_type.pk] = credit

@@ -1,0 +1,104 @@
+"""
+Settings of the demo site: a small Django project that plays the LMS and Studio.
+
+It loads the plugin exactly as openedx-platform does, through edx-django-utils'
+plugin loader (``get_plugin_apps``, ``add_plugins``, ``get_plugin_url_patterns``
+and, in ``DemoPlatformConfig.ready``, ``connect_plugin_receivers``), and plays
+the platform through the standalone backend. The test settings build on it.
+"""
+import os
+from pathlib import Path
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+from demo.demo_site.plugin_loading import LMS, restrict_plugin_registry
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+SECRET_KEY = os.environ.get("DEMO_SECRET_KEY", "demo-only-not-secret")
+DEBUG = os.environ.get("DEMO_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+# Other installed packages may register lms.djangoapp entry points; like the
+# real platform, the demo loads plugins through the registry, restricted to ours.
+restrict_plugin_registry(LMS, {"credits_plugin"})
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "rest_framework",
+    "credits_plugin.platform.standalone",
+    "demo.demo_site.apps.DemoPlatformConfig",
+]
+INSTALLED_APPS.extend(get_plugin_apps(LMS))
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "crum.CurrentRequestUserMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "demo.demo_site.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DEMO_DB", str(BASE_DIR.parent / "db.sqlite3")),
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+STATIC_URL = "/static/"
+LOGIN_URL = "/admin/login/"
+
+# Celery runs tasks in-process in the demo: no broker to start.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+
+# The platform stand-in: the standalone backend plays openedx-platform.
+CREDITS_PLATFORM_BACKEND = "credits_plugin.platform.standalone"
+OPEN_EDX_FILTERS_CONFIG = {}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"credits_plugin": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# What openedx-platform does at the end of its common settings.
+add_plugins(__name__, LMS, "common")

@@ -1,0 +1,34 @@
+"""
+Test settings: the demo site's settings (which load the plugin through the real
+edx-django-utils loader), on SQLite by default or on MariaDB/MySQL with
+``CREDITS_TEST_DB=mysql``.
+"""
+import os
+
+from demo.demo_site.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from demo.demo_site.settings import LMS, add_plugins
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if os.environ.get("CREDITS_TEST_DB") == "mysql":
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("CREDITS_MYSQL_DB", "test"),
+            "USER": os.environ.get("CREDITS_MYSQL_USER", "root"),
+            "PASSWORD": os.environ.get("CREDITS_MYSQL_PASSWORD", ""),
+            "HOST": os.environ.get("CREDITS_MYSQL_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("CREDITS_MYSQL_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"NAME": "test_credits", "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+# As the platform's test settings do after common: apply the plugin's "test" settings.
+add_plugins(__name__, LMS, "test")
