@@ -18,6 +18,13 @@ The rules live behind these functions, written once:
 * a type or credit that is designated or awarded cannot be deleted;
 * an award keeps a snapshot of what was earned; later edits never change it.
 """
+from credits_plugin.exceptions import (
+    CreditsConflict,
+    CreditsError,
+    CreditsInUse,
+    CreditsNotFound,
+    CreditsValidationError,
+)
 from credits_plugin.services.awards import award_course_credits, get_award, manual_award, revoke_award
 from credits_plugin.services.courses import (
     get_course_settings,
@@ -42,6 +49,12 @@ from credits_plugin.services.structure import (
 )
 
 __all__ = [
+    # errors
+    "CreditsError",
+    "CreditsValidationError",
+    "CreditsNotFound",
+    "CreditsInUse",
+    "CreditsConflict",
     # credit structure
     "list_credit_types",
     "get_credit_type",

@@ -3,7 +3,7 @@ import logging
 import uuid as uuid_module
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from credits_plugin.data import AwardResult
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, CourseCredit
 from credits_plugin.services.convert import award_data
+from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     Calling it again, or from several workers at once, leaves one award per credit: the
     database's unique constraint decides, and rows lost to a concurrent insert are simply
     not reported as created. Revoked awards are not brought back automatically. Costs a
-    constant number of queries whatever the number of credits.
+    constant number of queries whatever the number of credits; to stay cheap on this hot
+    path it does not look up course names (``course_name`` of the results is the course id).
     """
     course_key = parse_course_key(course_key)
     user_id = user if isinstance(user, int) else user.pk
@@ -79,18 +81,23 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     return result
 
 
-@transaction.atomic
 def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
     """
     Award a course's credits by hand, with a reason. Re-awards revoked awards.
 
-    ``credit_ids`` limits it to some of the course's designated credits.
+    ``credit_ids`` limits it to some of the course's designated credits. Safe to call
+    concurrently: a credit someone else awarded a moment before counts as already held.
     """
     course_key = parse_course_key(course_key)
     errors = FieldErrors()
     reason = clean_reason(reason, errors)
     errors.raise_if_any()
     learner = resolve_user(user)
+    return retry_on_deadlock(lambda: _manual_award(course_key, learner, acting_user, reason, credit_ids))
+
+
+@transaction.atomic
+def _manual_award(course_key, learner, acting_user, reason, credit_ids):
     designations = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
     if credit_ids is not None:
         wanted = {int(i) for i in credit_ids}
@@ -117,7 +124,11 @@ def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
                          awarded_by=acting_user, reason=reason)
         if award is not None:  # re-award a revoked one: a fresh snapshot, same public id
             fresh.pk, fresh.uuid = award.pk, award.uuid
-        fresh.save()
+        try:
+            with transaction.atomic():
+                fresh.save()
+        except IntegrityError:  # awarded concurrently a moment ago
+            continue
         touched.append(fresh)
     if not touched:
         raise CreditsConflict(_("The learner already holds every one of these credits."))

@@ -1,11 +1,13 @@
 """A course's credit settings and designations."""
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AwardTrigger, MAX_REFERENCE_LENGTH
 from credits_plugin.data import CourseCreditSettingsData
+from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.convert import designation_data
+from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import (
     FieldErrors,
@@ -89,16 +91,25 @@ def _clean_designations(entries, current_credit_ids, errors):
     return cleaned
 
 
-@transaction.atomic
 def set_course_settings(course_key, *, enabled, award_trigger=AwardTrigger.PASSING,
                         revoke_on_certificate_revoked=False, credits=(), user=None):
     """
     Replace a course's settings and designations in one validated, atomic operation.
 
     ``credits`` is a list of ``{"credit": id, "amount": "2.50", "reference_number": ""}``.
-    Nothing is written when any part is invalid.
+    Nothing is written when any part is invalid, or when someone else changed the course
+    at the same moment (CreditsConflict: try again).
     """
-    course_key = parse_course_key(course_key)
+    try:
+        course_key = parse_course_key(course_key)
+        return retry_on_deadlock(lambda: _set_course_settings(
+            course_key, enabled, award_trigger, revoke_on_certificate_revoked, credits, user))
+    except IntegrityError as exc:
+        raise CreditsConflict(_("The course's credits were changed at the same moment; try again.")) from exc
+
+
+@transaction.atomic
+def _set_course_settings(course_key, enabled, award_trigger, revoke_on_certificate_revoked, credits, user):
     errors = FieldErrors()
     enabled = clean_bool(enabled, errors, "enabled")
     award_trigger = clean_trigger(award_trigger, errors)
@@ -133,10 +144,17 @@ def set_course_settings(course_key, *, enabled, award_trigger=AwardTrigger.PASSI
     return get_course_settings(course_key)
 
 
-@transaction.atomic
 def set_course_enabled(course_key, enabled, user=None):
     """Switch credits on or off for a course, keeping its designations (the Studio toggle)."""
-    course_key = parse_course_key(course_key)
+    try:
+        course_key = parse_course_key(course_key)
+        return retry_on_deadlock(lambda: _set_course_enabled(course_key, enabled, user))
+    except IntegrityError as exc:
+        raise CreditsConflict(_("The course's credits were changed at the same moment; try again.")) from exc
+
+
+@transaction.atomic
+def _set_course_enabled(course_key, enabled, user):
     errors = FieldErrors()
     enabled = clean_bool(enabled, errors, "enabled")
     errors.raise_if_any()

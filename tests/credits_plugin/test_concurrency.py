@@ -1,0 +1,70 @@
+"""Idempotent awarding under real concurrency, on MariaDB (SQLite serialises writers, so it proves nothing)."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from credits_plugin import api
+from credits_plugin.models import AwardedCredit
+from tests.factories import COURSE_ID, CourseCreditFactory
+
+pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
+WORKERS = 8
+
+
+def run_together(function, count=WORKERS):
+    """Run ``function`` in ``count`` threads released at the same moment; each has its own connection."""
+    barrier = threading.Barrier(count)
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            return function()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(worker) for _ in range(count)]
+        return [future.result(timeout=60) for future in futures]  # re-raises any worker's error
+
+
+def test_concurrent_awards_leave_one_award_per_credit(course_key, learner):
+    assert connection.vendor == "mysql"
+    for _ in range(3):
+        CourseCreditFactory()
+    for _round in range(5):
+        AwardedCredit.objects.all().delete()
+        results = run_together(lambda: api.award_course_credits(learner.pk, COURSE_ID))
+        assert AwardedCredit.objects.filter(user=learner).count() == 3
+        assert sum(len(r.created) for r in results) == 3  # each award reported created exactly once
+
+
+def test_concurrent_manual_awards_do_not_duplicate(course_key, learner, staff_user):
+    CourseCreditFactory()
+
+    def award():
+        try:
+            return api.manual_award(COURSE_ID, learner.pk, acting_user=staff_user, reason="Attended")
+        except api.CreditsConflict:  # lost the race: the learner already holds it
+            return None
+
+    results = run_together(award)
+    assert AwardedCredit.objects.filter(user=learner).count() == 1
+    assert sum(1 for r in results if r is not None) == 1
+
+
+def test_concurrent_first_settings_of_a_course_never_error_out(course_key):
+    credit = CourseCreditFactory.build().credit
+    credit.credit_type.save()
+    credit.save()
+
+    def save():
+        try:
+            return api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": credit.pk, "amount": "1"}])
+        except api.CreditsConflict:
+            return None
+
+    results = run_together(save)
+    assert any(r is not None for r in results)
+    assert len(api.get_course_settings(COURSE_ID).credits) == 1
