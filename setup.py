@@ -3,7 +3,7 @@
 The top-level ``templates/`` folder is the one home of every HTML template. It
 is shipped inside the wheel as ``credits_plugin/templates`` (see
 ``package_dir``), and found in an editable checkout too by
-``credits_plugin.settings.common.templates_dir()``.
+``credits_plugin.templates_dir()``.
 """
 import re
 from pathlib import Path
@@ -35,7 +35,7 @@ setup(
     description="Course credits for Open edX: credit types, course designations and awarded credits.",
     long_description=(HERE / "README.md").read_text(),
     long_description_content_type="text/markdown",
-    license="AGPL-3.0",
+    license="AGPL-3.0-or-later",
     python_requires=">=3.11",
     packages=find_packages(include=["credits_plugin", "credits_plugin.*", "credits_xblock", "credits_xblock.*"])
     + ["credits_plugin.templates"],
@@ -58,6 +58,5 @@ setup(
         "Framework :: Django :: 5.2",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
-        "License :: OSI Approved :: GNU Affero General Public License v3",
     ],
 )

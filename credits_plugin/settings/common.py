@@ -5,7 +5,7 @@ Applied to the LMS and Studio settings by edx-django-utils (``add_plugins(...,
 "common")``). Each default is set only where the operator has not set the
 setting already.
 """
-from pathlib import Path
+from credits_plugin import templates_dir
 
 FILTER_STEPS = {
     # filter type -> the plugin's steps, added after any steps of other plugins.
@@ -19,20 +19,6 @@ DEFAULTS = {
     # How long (seconds) a course's "does it award credits?" answer is cached.
     "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
 }
-
-
-def templates_dir():
-    """
-    The folder of the plugin's HTML templates.
-
-    In a wheel the top-level ``templates/`` is installed as ``credits_plugin/templates``;
-    in an editable checkout it sits beside the package.
-    """
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "templates", package.parent / "templates"):
-        if (candidate / "credits_plugin").is_dir():
-            return candidate
-    return package / "templates"
 
 
 def merge_filter_steps(config, steps):
