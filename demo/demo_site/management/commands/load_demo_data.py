@@ -1,0 +1,206 @@
+"""
+Load the demo's sample data: ``python demo/manage.py load_demo_data`` (run by ``make demo``).
+
+Idempotent: it creates what is missing and leaves what exists alone, so a
+second run writes nothing and an operator's changes made in the demo survive.
+The plugin's own data (credit types, credits, course settings, awards) goes
+through ``credits_plugin.api``, so the same rules apply as everywhere else;
+courses, course roles and grades go to the standalone platform tables, which
+play openedx-platform.
+"""
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from opaque_keys.edx.keys import CourseKey
+
+from credits_plugin import api
+from credits_plugin.constants import AwardTrigger
+from credits_plugin.models import CourseCreditSettings
+from credits_plugin.platform.standalone.models import StandaloneCourse, StandaloneCourseAccess, StandaloneCourseGrade
+from demo.demo_site import sample_data
+
+AWARD_SOURCE_BY_TRIGGER = {"passing": "passing", "certificate": "certificate"}
+
+
+class Command(BaseCommand):
+    help = "Load the demo's sample users, credit structure, courses, grades and awards (safe to run again)."
+
+    def handle(self, *args, **options):
+        try:
+            with transaction.atomic():
+                created = DemoDataLoader().load()
+        except api.CreditsError as exc:
+            raise CommandError(_("The sample data could not be loaded: {message}").format(message=exc.message))
+        self.stdout.write(self.summary(created))
+
+    def summary(self, created):
+        """A few lines: what was created this run, what exists now, and how to sign in."""
+        lines = []
+        if created:
+            lines.append(_("Created: {items}.").format(
+                items=", ".join(f"{count} {label}" for label, count in created.items())))
+        else:
+            lines.append(_("The sample data was already loaded; nothing changed."))
+        types = api.list_credit_types()
+        credits = api.list_credits()
+        archived = sum(1 for credit in credits if not credit.is_active)
+        lines.append(_("Credit types: {names}.").format(names=", ".join(t.name for t in types)))
+        lines.append(_("Credits: {count} ({archived} archived).").format(count=len(credits), archived=archived))
+        names = dict(StandaloneCourse.objects.values_list("course_key", "display_name"))
+        for course_id in sample_data.COURSE_IDS:
+            settings = api.get_course_settings(course_id)
+            lines.append(_(
+                "{name} ({course_id}): credits {state}, {designated} credit(s) designated, "
+                "{awarded} award(s) standing, {revoked} revoked."
+            ).format(
+                name=names.get(settings.course_key, course_id), course_id=course_id,
+                state=_("on") if settings.enabled else _("off"), designated=len(settings.credits),
+                awarded=api.count_course_awards(course_id),
+                revoked=api.count_course_awards(course_id, status="revoked"),
+            ))
+            lines.append("  " + _("Award trigger: {trigger}.").format(
+                trigger=AwardTrigger(settings.award_trigger).label))
+        lines.append(_("Sign in at /admin/login/ (username / password):"))
+        roles = {
+            sample_data.ROLE_OPERATOR: _("operator, global staff"),
+            sample_data.ROLE_AUTHOR: _("course staff of both demo courses"),
+            sample_data.ROLE_LEARNER: _("learner"),
+        }
+        for user in sample_data.USERS:
+            lines.append(f"  {user.username} / {user.password}  ({roles[user.role]})")
+        return "\n".join(lines)
+
+
+class DemoDataLoader:
+    """Creates the missing sample rows; ``load`` returns ``{what: how many were created}``."""
+
+    def __init__(self):
+        self.created = {}
+        self.users = {}
+
+    def count(self, label, created=True):
+        if created:
+            self.created[label] = self.created.get(label, 0) + 1
+
+    def load(self):
+        self.load_users()
+        types = self.load_credit_types()
+        credits = self.load_credits(types)
+        self.load_courses(credits)
+        self.load_grades()
+        self.load_awards()
+        return self.created
+
+    # --- the platform's side: people, courses, roles, grades --------------------------------------
+
+    def load_users(self):
+        User = get_user_model()
+        for spec in sample_data.USERS:
+            user, created = User.objects.get_or_create(username=spec.username, defaults={
+                "first_name": spec.first_name, "last_name": spec.last_name,
+                "email": f"{spec.username}@example.com",
+                "is_staff": spec.is_staff, "is_superuser": spec.is_staff,
+            })
+            if created:
+                user.set_password(spec.password)
+                user.save(update_fields=["password"])
+            self.count(_("users"), created)
+            self.users[spec.username] = user
+        for username, course_id in sample_data.COURSE_STAFF:
+            _row, created = StandaloneCourseAccess.objects.get_or_create(
+                user=self.users[username], course_key=CourseKey.from_string(course_id), role="staff")
+            self.count(_("course staff roles"), created)
+
+    def load_grades(self):
+        for spec in sample_data.GRADES:
+            _row, created = StandaloneCourseGrade.objects.get_or_create(
+                user=self.users[spec.username], course_key=CourseKey.from_string(spec.course_id),
+                defaults={"percent": spec.percent, "passed": spec.passed},
+            )
+            self.count(_("grades"), created)
+
+    # --- the plugin's side, through its public API -------------------------------------------------
+
+    def load_credit_types(self):
+        existing = {t.name.lower(): t for t in api.list_credit_types()}
+        types = {}
+        for spec in sample_data.CREDIT_TYPES:
+            found = existing.get(spec.name.lower())
+            if found is None:
+                found = api.create_credit_type(
+                    name=spec.name, unit=spec.unit, description=spec.description,
+                    requires_reference_number=spec.requires_reference_number,
+                    allow_multiple_per_course=spec.allow_multiple_per_course,
+                )
+                self.count(_("credit types"))
+            types[spec.name] = found
+        return types
+
+    def load_credits(self, types):
+        existing = {(c.credit_type.id, c.name.lower()): c for c in api.list_credits()}
+        credits = {}
+        for spec in sample_data.CREDITS:
+            credit_type = types[spec.type_name]
+            found = existing.get((credit_type.id, spec.name.lower()))
+            if found is None:
+                found = api.create_credit(
+                    credit_type_id=credit_type.id, name=spec.name, description=spec.description,
+                    reference_number=spec.reference_number, is_active=spec.is_active,
+                )
+                self.count(_("credits"))
+            credits[spec.name] = found
+        return credits
+
+    def load_courses(self, credits):
+        for spec in sample_data.COURSES:
+            course_key = CourseKey.from_string(spec.course_id)
+            _row, created = StandaloneCourse.objects.get_or_create(
+                course_key=course_key, defaults={"display_name": spec.display_name})
+            self.count(_("courses"), created)
+            # A read only: a course configured already (maybe by someone trying the demo) is left as it is.
+            # The API answers "credits off" alike for a course never configured and one switched off.
+            if CourseCreditSettings.objects.filter(course_key=course_key).exists() or \
+                    api.list_course_credits(course_key):
+                continue
+            api.set_course_settings(
+                course_key, enabled=True, award_trigger=spec.award_trigger,
+                revoke_on_certificate_revoked=spec.revoke_on_certificate_revoked,
+                credits=[{"credit": credits[d.credit_name].id, "amount": d.amount,
+                          "reference_number": d.reference_number} for d in spec.credits],
+            )
+            self.count(_("course credit settings"))
+
+    def load_awards(self):
+        """Automatic awards for passing learners, then the manual award and the revocation."""
+        # What the course says now (an operator may have changed it), as the platform's events would find it.
+        sources = {}
+        for course_id in sample_data.COURSE_IDS:
+            settings = api.get_course_settings(course_id)
+            sources[course_id] = AWARD_SOURCE_BY_TRIGGER.get(settings.award_trigger) if settings.enabled else None
+        for spec in sample_data.GRADES:
+            source = sources[spec.course_id]
+            if not spec.passed or source is None:
+                continue
+            result = api.award_course_credits(self.users[spec.username], spec.course_id, source=source)
+            for _award in result.created:
+                self.count(_("awards"))
+        for spec in sample_data.MANUAL_AWARDS:
+            learner = self.users[spec.username]
+            if self._awards_of(learner, spec.course_id):
+                continue  # awarded (or awarded and revoked) on an earlier run
+            result = api.manual_award(spec.course_id, learner, acting_user=self.users[spec.acting_username],
+                                      reason=spec.reason)
+            for _award in result.created:
+                self.count(_("awards"))
+        for spec in sample_data.REVOCATIONS:
+            for award in self._awards_of(self.users[spec.username], spec.course_id):
+                # Only the automatic award: one given back by hand later is a staff decision to respect.
+                if award.credit_name == spec.credit_name and award.status == "awarded" and award.source != "manual":
+                    api.revoke_award(award.uuid, acting_user=self.users[spec.acting_username], reason=spec.reason)
+                    self.count(_("revocations"))
+
+    @staticmethod
+    def _awards_of(user, course_id):
+        course_key = CourseKey.from_string(course_id)
+        return [award for award in api.get_learner_summary(user).awards if award.course_key == course_key]
