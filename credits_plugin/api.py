@@ -25,13 +25,28 @@ from credits_plugin.exceptions import (
     CreditsNotFound,
     CreditsValidationError,
 )
-from credits_plugin.services.awards import award_course_credits, get_award, manual_award, revoke_award
+from credits_plugin.services import backfill as _backfill
+from credits_plugin.services.awards import (
+    award_course_credits,
+    get_award,
+    get_award_log,
+    manual_award,
+    revoke_award,
+)
+from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
 from credits_plugin.services.courses import (
     get_course_settings,
     list_course_credits,
     set_course_enabled,
     set_course_settings,
 )
+from credits_plugin.services.retirement import retire_learner
+from credits_plugin.services.triggers import (
+    award_on_trigger,
+    course_award_flags,
+    revoke_for_revoked_certificate,
+)
+from credits_plugin.services.triggers import invalidate_course as forget_course_flags
 from credits_plugin.services.reports import count_course_awards, get_learner_summary, iter_course_awards
 from credits_plugin.services.structure import (
     archive_credit,
@@ -78,8 +93,42 @@ __all__ = [
     "manual_award",
     "revoke_award",
     "get_award",
+    "get_award_log",
+    # events and after-the-fact awarding
+    "course_award_flags",
+    "forget_course_flags",
+    "award_on_trigger",
+    "revoke_for_revoked_certificate",
+    "backfill_course_credits",
+    "start_backfill",
+    "run_backfill",
+    "get_backfill_status",
+    "reapply_course_credits",
+    "retire_learner",
     # reports
     "get_learner_summary",
     "iter_course_awards",
     "count_course_awards",
 ]
+
+
+def start_backfill(course_key, batch_size=None):
+    """
+    Queue a backfill of the course as a Celery task once the current transaction commits.
+
+    Checks at once that a backfill can run (credits on, credits designated); its progress
+    is then readable with ``get_backfill_status``.
+    """
+    from django.db import transaction  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.tasks import backfill_course_credits_task  # pylint: disable=import-outside-toplevel
+
+    _backfill.check_backfill(course_key)
+    course_id = str(_backfill.parse_course_key(course_key))
+    _backfill.record_backfill_status(course_id, "queued")
+    transaction.on_commit(lambda: backfill_course_credits_task.delay(course_id, batch_size))
+
+
+def get_backfill_status(course_key):
+    """``{"state": "queued"|"running"|"done"|"failed", "learners", "awarded", ...}`` or None."""
+    return _backfill.backfill_status(course_key)

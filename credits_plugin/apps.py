@@ -1,6 +1,10 @@
 """Django app configuration and the Open edX plugin declaration."""
 from django.apps import AppConfig
-from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
+from edx_django_utils.plugins.constants import PluginSettings, PluginSignals, PluginURLs
+
+# Our openedx-events signals must be registered before openedx-events checks
+# EVENT_BUS_PRODUCER_CONFIG in its own ready(): import them with this module.
+from credits_plugin import signals  # noqa: F401  pylint: disable=unused-import
 
 LMS = "lms.djangoapp"
 CMS = "cms.djangoapp"
@@ -20,6 +24,33 @@ def _url_config():
     }
 
 
+OPENEDX_EVENTS = "openedx_events.learning.signals"
+
+# Receivers run in the LMS, where grades and certificates change.
+LMS_RECEIVERS = [
+    ("award_on_passing", f"{OPENEDX_EVENTS}.COURSE_PASSING_STATUS_UPDATED"),
+    ("award_on_ccx_passing", f"{OPENEDX_EVENTS}.CCX_COURSE_PASSING_STATUS_UPDATED"),
+    ("award_on_certificate", f"{OPENEDX_EVENTS}.CERTIFICATE_CREATED"),
+    ("revoke_on_certificate_revoked", f"{OPENEDX_EVENTS}.CERTIFICATE_REVOKED"),
+    # The platform's signal inside Open edX, a stand-in elsewhere (see credits_plugin.platform.signals).
+    ("retire_learner", "credits_plugin.platform.signals.USER_RETIRE_LMS_MISC"),
+]
+
+
+def _signals_config():
+    return {
+        PluginSignals.RELATIVE_PATH: "handlers",
+        PluginSignals.RECEIVERS: [
+            {
+                PluginSignals.RECEIVER_FUNC_NAME: function,
+                PluginSignals.SIGNAL_PATH: signal_path,
+                PluginSignals.DISPATCH_UID: f"credits_plugin.handlers.{function}",
+            }
+            for function, signal_path in LMS_RECEIVERS
+        ],
+    }
+
+
 class CreditsPluginConfig(AppConfig):
     """Course Credits: credit types, course designations and awarded credits."""
 
@@ -30,6 +61,7 @@ class CreditsPluginConfig(AppConfig):
 
     plugin_app = {
         PluginURLs.CONFIG: {LMS: _url_config(), CMS: _url_config()},
+        PluginSignals.CONFIG: {LMS: _signals_config()},
         PluginSettings.CONFIG: {
             project: {
                 "common": {PluginSettings.RELATIVE_PATH: "settings.common"},
@@ -40,3 +72,21 @@ class CreditsPluginConfig(AppConfig):
         },
     }
 
+
+    def ready(self):
+        # Any change of a course's settings or designations, through any door, forgets the
+        # cached answer the event receivers use.
+        from django.db.models.signals import post_delete, post_save  # pylint: disable=import-outside-toplevel
+
+        from credits_plugin.models import CourseCredit, CourseCreditSettings  # pylint: disable=import-outside-toplevel
+
+        for model in (CourseCreditSettings, CourseCredit):
+            post_save.connect(_forget_course_flags, sender=model, dispatch_uid=f"credits_flags_save_{model.__name__}")
+            post_delete.connect(_forget_course_flags, sender=model,
+                                dispatch_uid=f"credits_flags_delete_{model.__name__}")
+
+
+def _forget_course_flags(sender, instance, **kwargs):  # pylint: disable=unused-argument
+    from credits_plugin.api import forget_course_flags  # pylint: disable=import-outside-toplevel
+
+    forget_course_flags(instance.course_key)

@@ -216,3 +216,64 @@ class AwardedCredit(models.Model):
 
     def __str__(self):
         return f"{self.credit_name} ({self.amount} {self.unit}) in {self.course_key}"
+
+
+class AwardLogEntry(models.Model):
+    """
+    A manual change of an award: given by hand, revoked, re-awarded, re-applied.
+
+    Automatic awards are recorded by the award row itself; these entries keep what a
+    later change would otherwise overwrite (``details`` holds the values before it).
+
+    .. pii: Who acted, and the free-text reason.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    AWARDED = "awarded"
+    REVOKED = "revoked"
+    REAWARDED = "reawarded"
+    REAPPLIED = "reapplied"
+    ACTIONS = [(AWARDED, _("Awarded by hand")), (REVOKED, _("Revoked")), (REAWARDED, _("Re-awarded")),
+               (REAPPLIED, _("Re-applied after the course changed"))]
+
+    award = models.ForeignKey(AwardedCredit, on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(_("action"), max_length=20, choices=ACTIONS)
+    at = models.DateTimeField(_("at"))
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"), blank=True, default="")
+    details = models.JSONField(_("values before the change"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["award_id", "at", "id"]
+        verbose_name = _("award log entry")
+        verbose_name_plural = _("award log entries")
+
+    def __str__(self):
+        return f"{self.action} {self.award_id} at {self.at:%Y-%m-%d}"
+
+
+class CourseCreditReapplication(models.Model):
+    """
+    A recorded "re-apply to past awards": who brought a course's past awards up to date, and why.
+
+    .. pii: Who acted, and the free-text reason.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    course_key = CourseKeyField(_("course"), max_length=255, db_index=True)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"))
+    changed = models.PositiveIntegerField(_("awards changed"), default=0)
+    created = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("re-application to past awards")
+        verbose_name_plural = _("re-applications to past awards")
+
+    def __str__(self):
+        return f"{self.course_key}: {self.changed} award(s) re-applied"

@@ -11,9 +11,10 @@ from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
 from credits_plugin.data import AwardResult
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
-from credits_plugin.models import AwardedCredit, CourseCredit
+from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit
 from credits_plugin.services.convert import award_data
 from credits_plugin.services.db import retry_on_deadlock
+from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
         AwardedCredit.objects.bulk_create(new_rows, ignore_conflicts=True)
         created = tuple(award_data(row) for row in AwardedCredit.objects.filter(
             uuid__in=[row.uuid for row in new_rows]).select_related("user", "awarded_by", "revoked_by"))
+        announce_awarded(created)
     revoked = sum(1 for status in existing.values() if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
                          skipped_revoked=revoked)
@@ -122,18 +124,22 @@ def _manual_award(course_key, learner, acting_user, reason, credit_ids):
             continue
         fresh = snapshot(designation, learner.pk, course_key, source=AwardSource.MANUAL, now=now,
                          awarded_by=acting_user, reason=reason)
+        action, details = AwardLogEntry.AWARDED, {}
         if award is not None:  # re-award a revoked one: a fresh snapshot, same public id
             fresh.pk, fresh.uuid = award.pk, award.uuid
+            action, details = AwardLogEntry.REAWARDED, award_state(award)
         try:
             with transaction.atomic():
                 fresh.save()
         except IntegrityError:  # awarded concurrently a moment ago
             continue
+        log_entry(fresh, action, acting_user, reason, now, details)
         touched.append(fresh)
     if not touched:
         raise CreditsConflict(_("The learner already holds every one of these credits."))
-    return AwardResult(created=tuple(award_data(a, username=learner.username) for a in touched),
-                       already_awarded=len(designations) - len(touched))
+    created = tuple(award_data(a, username=learner.username) for a in touched)
+    announce_awarded(created)
+    return AwardResult(created=created, already_awarded=len(designations) - len(touched))
 
 
 @transaction.atomic
@@ -146,13 +152,43 @@ def revoke_award(award_uuid, *, acting_user, reason):
     if award.status == AwardStatus.REVOKED:
         raise CreditsConflict(_("This award was already revoked on {date}.").format(
             date=award.revoked_at.date().isoformat() if award.revoked_at else "?"))
+    before = award_state(award)
     award.status = AwardStatus.REVOKED
     award.revoked_at = timezone.now()
     award.revoked_by = acting_user if getattr(acting_user, "pk", None) else None
     award.reason = reason
     award.save(update_fields=["status", "revoked_at", "revoked_by", "reason"])
-    names = platform.get_course_names([award.course_key])
-    return award_data(award, names)
+    log_entry(award, AwardLogEntry.REVOKED, award.revoked_by, reason, award.revoked_at, before)
+    data = award_data(award, platform.get_course_names([award.course_key]))
+    announce_revoked(data)
+    return data
+
+
+def award_state(award):
+    """The values of an award that a manual change overwrites, for its log."""
+    return {
+        "status": award.status, "source": award.source, "amount": f"{award.amount:.2f}",
+        "awarded_at": award.awarded_at.isoformat() if award.awarded_at else None,
+        "revoked_at": award.revoked_at.isoformat() if award.revoked_at else None,
+        "reason": award.reason, "reference_number": award.reference_number,
+    }
+
+
+def log_entry(award, action, acting_user, reason, at, details=None):
+    AwardLogEntry.objects.create(
+        award=award, action=action, at=at, reason=reason, details=details or {},
+        acting_user=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+
+
+def get_award_log(award_uuid):
+    """The manual changes of one award, oldest first, as plain dicts (action, at, by, reason, before)."""
+    award = _find_award(award_uuid)
+    return [
+        {"action": entry.action, "at": entry.at, "by": entry.acting_user.username if entry.acting_user else "",
+         "reason": entry.reason, "before": dict(entry.details)}
+        for entry in award.log.select_related("acting_user")
+    ]
 
 
 def _find_award(award_uuid, *, lock=False):

@@ -15,3 +15,5 @@ class DemoPlatformConfig(AppConfig):
         from demo.demo_site.plugin_loading import LMS  # pylint: disable=import-outside-toplevel
 
         connect_plugin_receivers(LMS)
+
+        from demo.demo_site import celery  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import

@@ -1,0 +1,158 @@
+"""Awarding after the fact: backfill for learners who passed before, and re-applying a changed course."""
+import logging
+
+import attr
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credits_plugin import platform
+from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.exceptions import CreditsValidationError
+from credits_plugin.models import (
+    AwardedCredit,
+    AwardLogEntry,
+    CourseCredit,
+    CourseCreditReapplication,
+    CourseCreditSettings,
+)
+from credits_plugin.services.awards import award_state, snapshot
+from credits_plugin.services.notify import announce_backfilled
+from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 1000
+STATUS_KEY = "credits_plugin.backfill.v1.{course_key}"
+STATUS_TIMEOUT = 7 * 24 * 3600
+
+
+@attr.s(auto_attribs=True)
+class BackfillCounts:
+    """Progress of a backfill run."""
+
+    learners: int = 0
+    awarded: int = 0
+    already_awarded: int = 0
+    skipped_revoked: int = 0
+    batches: int = 0
+
+    def as_dict(self):
+        return attr.asdict(self)
+
+
+def _designations(course_key, *, require_enabled=False):
+    if require_enabled and not CourseCreditSettings.objects.filter(course_key=course_key, enabled=True).exists():
+        raise CreditsValidationError(_("Credits are off for this course: switch them on before a backfill."),
+                                     field_errors={"enabled": [_("Switch credits on first.")]})
+    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type"))
+    if not designations:
+        raise CreditsValidationError(_("This course awards no credits yet: choose its credits first."),
+                                     field_errors={"course_id": [_("The course has no credits to award.")]})
+    return designations
+
+
+def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progress=None):
+    """
+    Award the course's credits to every learner passing it now who does not hold them yet.
+
+    Streams learners from the platform in batches of ``batch_size``: per batch, one query
+    for the awards they hold and one bulk insert, so memory stays bounded whatever the
+    course size. Safe to interrupt and run again: learners who hold an award are skipped,
+    and revoked awards are never brought back. ``progress(counts)`` is called after each
+    batch. Returns the counts (with ``dry_run``, what it would do).
+    """
+    course_key = parse_course_key(course_key)
+    batch_size = int(batch_size or getattr(settings, "CREDITS_BACKFILL_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+    if batch_size < 1:
+        raise CreditsValidationError(_("The batch size must be at least 1."),
+                                     field_errors={"batch_size": [_("Use a whole number of 1 or more.")]})
+    designations = _designations(course_key, require_enabled=True)
+    counts = BackfillCounts()
+    now = timezone.now()
+    for user_ids in platform.iter_passing_user_ids(course_key, batch_size):
+        held = dict(((user_id, credit_id), status) for user_id, credit_id, status in AwardedCredit.objects.filter(
+            course_key=course_key, user_id__in=user_ids).values_list("user_id", "credit_id", "status"))
+        rows = [snapshot(d, user_id, course_key, source=AwardSource.BACKFILL, now=now)
+                for user_id in user_ids for d in designations if (user_id, d.credit_id) not in held]
+        if rows and not dry_run:
+            AwardedCredit.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
+        counts.learners += len(user_ids)
+        counts.batches += 1
+        counts.awarded += len(rows)
+        counts.skipped_revoked += sum(1 for status in held.values() if status == AwardStatus.REVOKED)
+        counts.already_awarded += sum(1 for status in held.values() if status == AwardStatus.AWARDED)
+        if progress is not None:
+            progress(counts)
+    if not dry_run:
+        announce_backfilled(course_key, counts.awarded, counts.already_awarded)
+    logger.info("Backfill of %s%s: %s", course_key, " (dry run)" if dry_run else "", counts.as_dict())
+    return counts
+
+
+def backfill_status(course_key):
+    """The last known state of a course's queued or running backfill, or None."""
+    return cache.get(STATUS_KEY.format(course_key=parse_course_key(course_key)))
+
+
+def check_backfill(course_key):
+    """Raise the error a backfill of this course would raise now (credits off, no credits)."""
+    _designations(parse_course_key(course_key), require_enabled=True)
+
+
+def record_backfill_status(course_key, state, counts=None):
+    cache.set(STATUS_KEY.format(course_key=course_key),
+              {"state": state, "updated": timezone.now().isoformat(), **(counts.as_dict() if counts else {})},
+              STATUS_TIMEOUT)
+
+
+def run_backfill(course_key, batch_size=None):
+    """A backfill that records its state and progress for ``backfill_status`` (what the task runs)."""
+    course_id = str(parse_course_key(course_key))
+    record_backfill_status(course_id, "running")
+    try:
+        counts = backfill_course_credits(course_id, batch_size=batch_size,
+                                         progress=lambda c: record_backfill_status(course_id, "running", c))
+    except Exception:
+        record_backfill_status(course_id, "failed")
+        logger.exception("Backfill of course %s failed", course_id)
+        raise
+    record_backfill_status(course_id, "done", counts)
+    return counts
+
+
+def reapply_course_credits(course_key, *, acting_user, reason):
+    """
+    Bring the course's standing awards up to date with its designations, recorded with who and why.
+
+    Updates amount and snapshot (credit and type names, unit, reference number) of every
+    standing award whose values differ from the course's current designation, logs the
+    previous values on each award, and records the re-application. Returns how many changed.
+    """
+    course_key = parse_course_key(course_key)
+    errors = FieldErrors()
+    reason = clean_reason(reason, errors)
+    errors.raise_if_any()
+    designations = _designations(course_key)
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    now, changed = timezone.now(), 0
+    with transaction.atomic():
+        for designation in designations:
+            credit = designation.credit
+            target = {"amount": designation.amount, "credit_name": credit.name,
+                      "credit_type_name": credit.credit_type.name, "unit": credit.credit_type.unit,
+                      "reference_number": designation.reference_number or credit.reference_number}
+            stale = AwardedCredit.objects.filter(course_key=course_key, credit_id=credit.pk,
+                                                 status=AwardStatus.AWARDED).exclude(**target)
+            for award in stale.select_for_update().iterator(chunk_size=2000):
+                AwardLogEntry.objects.create(award=award, action=AwardLogEntry.REAPPLIED, at=now, reason=reason,
+                                             acting_user=actor, details=award_state(award) | {
+                                                 "credit_name": award.credit_name, "unit": award.unit})
+                changed += 1
+            stale.update(**target)
+        CourseCreditReapplication.objects.create(course_key=course_key, acting_user=actor, reason=reason,
+                                                 changed=changed)
+    logger.info("Re-applied %s to %d past award(s).", course_key, changed)
+    return changed

@@ -1,0 +1,40 @@
+"""User retirement: remove a learner's awards and their name from every record the plugin keeps."""
+import logging
+
+from django.db import transaction
+
+from credits_plugin.models import (
+    AwardedCredit,
+    AwardLogEntry,
+    CourseCredit,
+    CourseCreditReapplication,
+    CourseCreditSettings,
+    Credit,
+    CreditType,
+)
+
+logger = logging.getLogger(__name__)
+
+AUDITED_MODELS = (CreditType, Credit, CourseCreditSettings, CourseCredit)
+
+
+@transaction.atomic
+def retire_learner(user_id):
+    """
+    Delete the user's awards (and their log), and unlink the user from what they did to others.
+
+    The user row is kept by the platform, so nothing cascades on its own: the audit history
+    of types, credits and courses, and the awards or revocations they made as staff, keep
+    their content but no longer name them. Returns how many awards were removed.
+    """
+    user_id = int(user_id)
+    AwardLogEntry.objects.filter(award__user_id=user_id).delete()
+    removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
+    AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)
+    AwardedCredit.objects.filter(revoked_by_id=user_id).update(revoked_by=None)
+    AwardLogEntry.objects.filter(acting_user_id=user_id).update(acting_user=None)
+    CourseCreditReapplication.objects.filter(acting_user_id=user_id).update(acting_user=None)
+    for model in AUDITED_MODELS:
+        model.history.filter(history_user_id=user_id).update(history_user=None)
+    logger.info("Retired user %s: removed %d award row(s).", user_id, removed)
+    return removed
