@@ -65,8 +65,9 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
     batch. Returns the counts (with ``dry_run``, what it would do).
     """
     course_key = parse_course_key(course_key)
-    batch_size = int(batch_size or getattr(settings, "CREDITS_BACKFILL_BATCH_SIZE", DEFAULT_BATCH_SIZE))
-    if batch_size < 1:
+    if batch_size is None:
+        batch_size = getattr(settings, "CREDITS_BACKFILL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise CreditsValidationError(_("The batch size must be at least 1."),
                                      field_errors={"batch_size": [_("Use a whole number of 1 or more.")]})
     designations = _designations(course_key, require_enabled=True)
