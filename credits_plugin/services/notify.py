@@ -36,7 +36,11 @@ def _emit_tracking(name, payload):
         from eventtracking import tracker  # pylint: disable=import-outside-toplevel
     except ImportError:
         return
-    tracker.emit(name, payload)
+    try:
+        default = tracker.get_tracker()
+    except KeyError:  # event-tracking installed but no tracker set up (outside the LMS)
+        return
+    default.emit(name, payload)
 
 
 def _safely(what, award, function):
