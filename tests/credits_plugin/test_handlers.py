@@ -65,6 +65,11 @@ class EventTestCase(OpenEdxEventsTestMixin, TestCase):
         super().setUpClass()
         cls.start_events_isolation()
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.enable_all_events()  # isolation disabled every other event: give them back to later tests
+        super().tearDownClass()
+
     def setUp(self):
         cache.clear()
         StandaloneCourseFactory()

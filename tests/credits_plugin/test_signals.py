@@ -31,6 +31,8 @@ class Recorder:
 
 @pytest.fixture
 def recorded():
+    signals.COURSE_CREDIT_AWARDED.enable()
+    signals.COURSE_CREDIT_REVOKED.enable()
     receivers = {name: Recorder() for name in ("awarded", "revoked", "bus_awarded", "bus_revoked")}
     signals.credit_awarded.connect(receivers["awarded"])
     signals.credit_revoked.connect(receivers["revoked"])
