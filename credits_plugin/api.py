@@ -30,6 +30,7 @@ from credits_plugin.services.awards import (
     award_course_credits,
     get_award,
     get_award_log,
+    get_public_award,
     manual_award,
     revoke_award,
 )
@@ -47,7 +48,13 @@ from credits_plugin.services.triggers import (
     revoke_for_revoked_certificate,
 )
 from credits_plugin.services.triggers import invalidate_course as forget_course_flags
-from credits_plugin.services.reports import count_course_awards, get_learner_summary, iter_course_awards
+from credits_plugin.services.reports import (
+    count_course_awards,
+    get_learner_summary,
+    iter_course_awards,
+    page_course_awards,
+)
+from credits_plugin.validation import parse_course_key
 from credits_plugin.services.structure import (
     archive_credit,
     archive_credit_type,
@@ -94,6 +101,7 @@ __all__ = [
     "revoke_award",
     "get_award",
     "get_award_log",
+    "get_public_award",
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",
@@ -108,6 +116,9 @@ __all__ = [
     # reports
     "get_learner_summary",
     "iter_course_awards",
+    "page_course_awards",
+    # helpers
+    "parse_course_key",
     "count_course_awards",
 ]
 

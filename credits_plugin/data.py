@@ -21,6 +21,7 @@ __all__ = [
     "CreditTotalData",
     "CreditTypeData",
     "LearnerSummaryData",
+    "PublicAwardData",
     "TypeTotalData",
 ]
 
@@ -143,3 +144,21 @@ class LearnerSummaryData:
     totals: tuple = ()  # of TypeTotalData
     credit_totals: tuple = ()  # of CreditTotalData
     awards: tuple = ()  # of AwardData
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class PublicAwardData:
+    """The public verification record of one award: no username, no email."""
+
+    uuid: UUID
+    learner_name: str
+    course_key: CourseKey
+    course_name: str
+    credit_name: str
+    credit_type_name: str
+    unit: str
+    amount: Decimal
+    reference_number: str
+    status: str
+    awarded_at: datetime
+    revoked_at: Optional[datetime] = None

@@ -16,6 +16,7 @@ __all__ = [
     "get_backend",
     "get_certificate_url",
     "get_course_names",
+    "get_learner_name",
     "get_user_by_username",
     "has_course_staff_access",
     "has_studio_write_access",
@@ -59,3 +60,8 @@ def iter_passing_user_ids(course_key, batch_size=1000):
 def get_user_by_username(username):
     """The user with this username, or None."""
     return get_backend().get_user_by_username(username)
+
+
+def get_learner_name(user):
+    """The learner's display name (their profile's full name), or "" when they gave none."""
+    return get_backend().get_learner_name(user) or ""

@@ -55,3 +55,9 @@ def iter_passing_user_ids(course_key, batch_size):
 
 def get_user_by_username(username):
     return get_user_model().objects.filter(username=username).first()
+
+
+def get_learner_name(user):
+    """The name on the learner's profile, as their certificate shows it."""
+    profile = getattr(user, "profile", None)  # common.djangoapps.student.models.UserProfile
+    return (getattr(profile, "name", "") or user.get_full_name()).strip()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
-from credits_plugin.data import AwardResult
+from credits_plugin.data import AwardResult, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit
 from credits_plugin.services.convert import award_data
@@ -196,13 +196,11 @@ def _find_award(award_uuid, *, lock=False):
     try:
         parsed = uuid_module.UUID(str(award_uuid))
     except (TypeError, ValueError, AttributeError):
-        parsed = None
-    award = None
-    if parsed is not None:
-        queryset = AwardedCredit.objects.select_related("user", "awarded_by", "revoked_by")
-        if lock:
-            queryset = queryset.select_for_update()
-        award = queryset.filter(uuid=parsed).first()
+        parsed = uuid_module.uuid4()  # same query, same answer: no telling malformed from unknown ids
+    queryset = AwardedCredit.objects.select_related("user", "awarded_by", "revoked_by")
+    if lock:
+        queryset = queryset.select_for_update()
+    award = queryset.filter(uuid=parsed).first()
     if award is None:
         raise CreditsNotFound(_("There is no such award."))
     return award
@@ -212,3 +210,15 @@ def get_award(award_uuid):
     """One award by its public id; CreditsNotFound for any other id."""
     award = _find_award(award_uuid)
     return award_data(award, platform.get_course_names([award.course_key]))
+
+
+def get_public_award(award_uuid):
+    """What anyone may verify of one award: the learner's display name, never username or email."""
+    award = _find_award(award_uuid)
+    data = award_data(award, platform.get_course_names([award.course_key]))
+    return PublicAwardData(
+        uuid=data.uuid, learner_name=platform.get_learner_name(award.user), course_key=data.course_key,
+        course_name=data.course_name, credit_name=data.credit_name, credit_type_name=data.credit_type_name,
+        amount=data.amount, unit=data.unit, reference_number=data.reference_number, status=data.status,
+        awarded_at=data.awarded_at, revoked_at=data.revoked_at,
+    )

@@ -87,15 +87,7 @@ def get_learner_summary(user, start=None, end=None):
                               credit_totals=tuple(per_credit), awards=tuple(awards))
 
 
-def iter_course_awards(course_key, *, status=None, search=None, start=None, end=None,
-                       chunk_size=REPORT_CHUNK_SIZE):
-    """
-    Stream a course's awards as AwardData, oldest first, in bounded memory.
-
-    Arguments are checked at once (a bad one raises here); rows are read as they are consumed.
-
-    ``search`` matches the start of a username; ``status`` is "awarded" or "revoked".
-    """
+def _course_awards(course_key, status, search, start, end):
     course_key = parse_course_key(course_key)
     queryset = AwardedCredit.objects.filter(date_range_filter(start, end), course_key=course_key)
     if status:
@@ -105,9 +97,29 @@ def iter_course_awards(course_key, *, status=None, search=None, start=None, end=
         queryset = queryset.filter(status=status)
     if search:
         queryset = queryset.filter(user__username__istartswith=str(search).strip())
+    return course_key, queryset.order_by("id").values(*AWARD_VALUE_FIELDS)
+
+
+def iter_course_awards(course_key, *, status=None, search=None, start=None, end=None,
+                       chunk_size=REPORT_CHUNK_SIZE):
+    """
+    Stream a course's awards as AwardData, oldest first, in bounded memory.
+
+    Arguments are checked at once (a bad one raises here); rows are read as they are consumed.
+    ``search`` matches the start of a username; ``status`` is "awarded" or "revoked".
+    """
+    course_key, rows = _course_awards(course_key, status, search, start, end)
     names = platform.get_course_names([course_key])
-    rows = queryset.order_by("id").values(*AWARD_VALUE_FIELDS).iterator(chunk_size=chunk_size)
-    return (award_data_from_values(row, names) for row in rows)
+    return (award_data_from_values(row, names) for row in rows.iterator(chunk_size=chunk_size))
+
+
+def page_course_awards(course_key, *, offset=0, limit=50, status=None, search=None, start=None, end=None):
+    """One page of a course's awards: ``(total, awards)``, three queries whatever the course size."""
+    course_key, rows = _course_awards(course_key, status, search, start, end)
+    total = rows.count()
+    page = list(rows[offset:offset + limit]) if offset < total else []
+    names = platform.get_course_names([course_key]) if page else {}
+    return total, tuple(award_data_from_values(row, names) for row in page)
 
 
 def count_course_awards(course_key, status=AwardStatus.AWARDED):

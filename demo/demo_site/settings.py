@@ -89,6 +89,18 @@ LOGIN_URL = "/admin/login/"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# Authentication of the REST API as in Open edX: JWT (edx-drf-extensions) and session.
+# A symmetric test key only: the demo issues no tokens.
+JWT_AUTH = {
+    "JWT_ISSUERS": [{"ISSUER": "demo-issuer", "SECRET_KEY": "demo-jwt-secret-for-tests-only-0123456789", "AUDIENCE": "demo-audience"}],
+    "JWT_ISSUER": "demo-issuer",
+    "JWT_AUDIENCE": "demo-audience",
+    "JWT_SECRET_KEY": "demo-jwt-secret-for-tests-only-0123456789",
+    "JWT_ALGORITHM": "HS256",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_VERIFY_AUDIENCE": True,
+}
+
 # The platform stand-in: the standalone backend plays openedx-platform.
 CREDITS_PLATFORM_BACKEND = "credits_plugin.platform.standalone"
 OPEN_EDX_FILTERS_CONFIG = {}

@@ -59,3 +59,7 @@ def iter_passing_user_ids(course_key, batch_size):
 
 def get_user_by_username(username):
     return get_user_model().objects.filter(username=username).first()
+
+
+def get_learner_name(user):
+    return user.get_full_name().strip()

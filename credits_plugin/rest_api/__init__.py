@@ -1,0 +1,1 @@
+"""The JSON API of Course Credits, mounted under /api/credits/."""

@@ -1,0 +1,161 @@
+"""
+Shapes of the API's bodies. Output serializers read the frozen objects of
+``credits_plugin.data``; input serializers document the request bodies for the
+OpenAPI schema. The rules themselves are checked once, in ``credits_plugin.api``.
+"""
+from rest_framework import serializers
+
+AMOUNT = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": True}
+
+
+class CreditTypeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=50, required=False)
+    requires_reference_number = serializers.BooleanField(required=False)
+    allow_multiple_per_course = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class CreditTypeBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    requires_reference_number = serializers.BooleanField()
+
+
+class CreditSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    credit_type = CreditTypeBriefSerializer(read_only=True)
+    name = serializers.CharField()
+    description = serializers.CharField()
+    reference_number = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+
+class CreditWriteSerializer(serializers.Serializer):
+    credit_type = serializers.IntegerField(help_text="id of the credit type")
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    reference_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    is_active = serializers.BooleanField(required=False)
+
+
+class DesignationSerializer(serializers.Serializer):
+    credit = serializers.IntegerField(source="credit.id")
+    name = serializers.CharField(source="credit.name")
+    credit_type = CreditTypeBriefSerializer(source="credit.credit_type")
+    amount = serializers.DecimalField(**AMOUNT)
+    reference_number = serializers.CharField()
+    effective_reference_number = serializers.CharField()
+    is_active = serializers.BooleanField(source="credit.is_active")
+
+
+class CourseSettingsSerializer(serializers.Serializer):
+    course_id = serializers.CharField(source="course_key")
+    enabled = serializers.BooleanField()
+    award_trigger = serializers.ChoiceField(choices=["passing", "certificate", "manual"])
+    revoke_on_certificate_revoked = serializers.BooleanField()
+    credits = DesignationSerializer(many=True)
+
+
+class DesignationWriteSerializer(serializers.Serializer):
+    credit = serializers.IntegerField()
+    amount = serializers.DecimalField(**AMOUNT)
+    reference_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class CourseSettingsWriteSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    award_trigger = serializers.ChoiceField(choices=["passing", "certificate", "manual"], required=False)
+    revoke_on_certificate_revoked = serializers.BooleanField(required=False)
+    credits = DesignationWriteSerializer(many=True, required=False)
+
+
+class AwardSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    username = serializers.CharField()
+    course_id = serializers.CharField(source="course_key")
+    course_name = serializers.CharField()
+    credit_id = serializers.IntegerField()
+    credit_name = serializers.CharField()
+    credit_type_name = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+    unit = serializers.CharField()
+    reference_number = serializers.CharField()
+    source = serializers.CharField()
+    status = serializers.CharField()
+    awarded_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    awarded_by = serializers.CharField()
+    revoked_by = serializers.CharField()
+
+
+class ManualAwardSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    reason = serializers.CharField()
+    credits = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                    help_text="limit to these credit ids (default: all the course awards)")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class TypeTotalSerializer(serializers.Serializer):
+    credit_type = serializers.CharField()
+    unit = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+
+
+class CreditTotalSerializer(serializers.Serializer):
+    credit_name = serializers.CharField()
+    credit_type = serializers.CharField()
+    unit = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+
+
+class SummaryAwardSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    course_id = serializers.CharField(source="course_key")
+    course_name = serializers.CharField()
+    credit_name = serializers.CharField()
+    credit_type_name = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+    unit = serializers.CharField()
+    reference_number = serializers.CharField()
+    source = serializers.CharField()
+    status = serializers.CharField()
+    awarded_at = serializers.DateTimeField()
+
+
+class LearnerSummarySerializer(serializers.Serializer):
+    username = serializers.CharField()
+    totals = TypeTotalSerializer(many=True)
+    credit_totals = CreditTotalSerializer(many=True)
+    awards = SummaryAwardSerializer(many=True)
+
+
+class PublicAwardSerializer(serializers.Serializer):
+    """What anyone may see of one award: no username, no email."""
+
+    uuid = serializers.UUIDField()
+    learner_name = serializers.CharField()
+    course_id = serializers.CharField(source="course_key")
+    course_name = serializers.CharField()
+    credit_name = serializers.CharField()
+    credit_type_name = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+    unit = serializers.CharField()
+    reference_number = serializers.CharField()
+    status = serializers.CharField()
+    awarded_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error_code = serializers.CharField()
+    developer_message = serializers.CharField()
+    field_errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

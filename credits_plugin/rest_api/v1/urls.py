@@ -1,0 +1,22 @@
+"""Routes of the REST API v1 (mounted at /api/credits/v1/)."""
+from django.urls import path, re_path
+
+from credits_plugin.rest_api.v1 import views
+
+# Any text, slashes included (old Org/Course/Run keys): the view says clearly when it is not a course id.
+COURSE_ID = r"(?P<course_id>.+?)"
+UUID = r"(?P<award_uuid>[^/]+)"
+
+urlpatterns = [
+    path("credit-types/", views.CreditTypeListView.as_view(), name="credit-types"),
+    re_path(r"^credit-types/(?P<type_id>[^/]+)/$", views.CreditTypeDetailView.as_view(), name="credit-type"),
+    path("credits/", views.CreditListView.as_view(), name="credits"),
+    re_path(r"^credits/(?P<credit_id>[^/]+)/$", views.CreditDetailView.as_view(), name="credit"),
+    re_path(rf"^courses/{COURSE_ID}/awards/$", views.CourseAwardsView.as_view(), name="course-awards"),
+    re_path(rf"^courses/{COURSE_ID}/$", views.CourseCreditsView.as_view(), name="course"),
+    re_path(rf"^awards/{UUID}/revoke/$", views.RevokeAwardView.as_view(), name="award-revoke"),
+    re_path(rf"^awards/{UUID}/$", views.PublicAwardView.as_view(), name="award"),
+    re_path(r"^learners/(?P<username>[^/]+)/summary/$", views.LearnerSummaryView.as_view(), name="learner-summary"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    re_path(r"^", views.UnknownPathView.as_view()),  # a JSON 404, in the API's error shape
+]

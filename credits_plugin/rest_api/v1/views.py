@@ -1,0 +1,303 @@
+"""
+Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
+and shapes the answer; rules and validation live in the API.
+"""
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from rest_framework import permissions, status
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credits_plugin import api, platform
+from credits_plugin.rest_api.v1 import serializers as s
+from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response
+from credits_plugin.rest_api.v1.errors import exception_handler
+from credits_plugin.rest_api.v1.pagination import page_params, page_response, paginate
+
+ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 404, 409)}
+COURSE_ID = OpenApiParameter("course_id", str, OpenApiParameter.PATH, description="e.g. course-v1:Org+Course+Run")
+DATE_FILTERS = [OpenApiParameter("from", str, description="YYYY-MM-DD, inclusive"),
+                OpenApiParameter("to", str, description="YYYY-MM-DD, inclusive")]
+
+
+def documented(**kwargs):
+    """``extend_schema`` for a view method, based on drf-spectacular's AutoSchema even where the
+    platform's REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] names another one."""
+    def decorator(function):
+        function.schema = AutoSchema
+        return extend_schema(**kwargs)(function)
+    return decorator
+
+
+def _flag(value):
+    """?is_active=true|false|1|0 as a bool; None when absent; a 400 otherwise."""
+    if value is None or value == "":
+        return None
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    raise api.CreditsValidationError(f"'{value}' is not true or false.", field_errors={"is_active": [
+        "Use true or false."]})
+
+
+def _body(request, fields):
+    """The JSON object of the request, with only ``fields``: an error for anything else."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise api.CreditsValidationError("Send a JSON object.", field_errors={"non_field_errors": [
+            "Send a JSON object."]})
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise api.CreditsValidationError(f"Unknown field(s): {', '.join(unknown)}.",
+                                         field_errors={name: ["Unknown field."] for name in unknown})
+    return dict(data)
+
+
+def _int(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise api.CreditsValidationError(  # pylint: disable=raise-missing-from
+            f"'{value}' is not a whole number.", field_errors={field: ["Enter a whole number."]})
+
+
+class CreditsAPIView(APIView):
+    """Base: Open edX authentication, the API's error shape, JSON (and CSV where a view offers it)."""
+
+    authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
+    permission_classes = (permissions.IsAuthenticated,)
+    schema = AutoSchema()  # whatever the platform's REST_FRAMEWORK settings say
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def handle_exception(self, exc):
+        """Errors are JSON in the API's shape, also when the request asked for CSV."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def require_global_staff(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if not request.user.is_staff:
+            raise PermissionDenied("Only global staff can change the credit structure.")
+
+
+class CreditTypeListView(CreditsAPIView):
+    @documented(responses={200: s.CreditTypeSerializer(many=True), **ERRORS},
+                   parameters=[OpenApiParameter("is_active", bool)])
+    def get(self, request):
+        types = api.list_credit_types(is_active=_flag(request.query_params.get("is_active")))
+        return paginate(request, types, s.CreditTypeSerializer)
+
+    @documented(request=s.CreditTypeSerializer, responses={201: s.CreditTypeSerializer, **ERRORS})
+    def post(self, request):
+        self.require_global_staff(request)
+        data = _body(request, ("name", "description", "unit", "requires_reference_number",
+                               "allow_multiple_per_course", "is_active"))
+        created = api.create_credit_type(user=request.user, name=data.pop("name", ""), **data)
+        return Response(s.CreditTypeSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class CreditTypeDetailView(CreditsAPIView):
+    @documented(responses={200: s.CreditTypeSerializer, **ERRORS})
+    def get(self, request, type_id):
+        return Response(s.CreditTypeSerializer(api.get_credit_type(type_id)).data)
+
+    @documented(request=s.CreditTypeSerializer(partial=True), responses={200: s.CreditTypeSerializer, **ERRORS})
+    def patch(self, request, type_id):
+        self.require_global_staff(request)
+        data = _body(request, ("name", "description", "unit", "requires_reference_number",
+                               "allow_multiple_per_course", "is_active"))
+        return Response(s.CreditTypeSerializer(api.update_credit_type(type_id, user=request.user, **data)).data)
+
+    @documented(responses={204: None, **ERRORS})
+    def delete(self, request, type_id):
+        self.require_global_staff(request)
+        api.delete_credit_type(type_id, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CreditListView(CreditsAPIView):
+    @documented(responses={200: s.CreditSerializer(many=True), **ERRORS},
+                   parameters=[OpenApiParameter("credit_type", int), OpenApiParameter("is_active", bool)])
+    def get(self, request):
+        type_id = request.query_params.get("credit_type")
+        credits = api.list_credits(credit_type_id=_int(type_id, "credit_type") if type_id else None,
+                                   is_active=_flag(request.query_params.get("is_active")))
+        return paginate(request, credits, s.CreditSerializer)
+
+    @documented(request=s.CreditWriteSerializer, responses={201: s.CreditSerializer, **ERRORS})
+    def post(self, request):
+        self.require_global_staff(request)
+        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active"))
+        created = api.create_credit(credit_type_id=data.pop("credit_type", None), name=data.pop("name", ""),
+                                    user=request.user, **data)
+        return Response(s.CreditSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class CreditDetailView(CreditsAPIView):
+    @documented(responses={200: s.CreditSerializer, **ERRORS})
+    def get(self, request, credit_id):
+        return Response(s.CreditSerializer(api.get_credit(credit_id)).data)
+
+    @documented(request=s.CreditWriteSerializer(partial=True), responses={200: s.CreditSerializer, **ERRORS})
+    def patch(self, request, credit_id):
+        self.require_global_staff(request)
+        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active"))
+        if "credit_type" in data:
+            data["credit_type_id"] = _int(data.pop("credit_type"), "credit_type")
+        return Response(s.CreditSerializer(api.update_credit(credit_id, user=request.user, **data)).data)
+
+    @documented(responses={204: None, **ERRORS})
+    def delete(self, request, credit_id):
+        self.require_global_staff(request)
+        api.delete_credit(credit_id, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CourseCreditsView(CreditsAPIView):
+    """A course's credit settings: anyone reads an enabled course; Studio authors read and change any."""
+
+    permission_classes = (permissions.AllowAny,)
+
+    @documented(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERRORS})
+    def get(self, request, course_id):
+        settings = api.get_course_settings(course_id)
+        if not settings.enabled and not platform.has_studio_write_access(request.user, settings.course_key):
+            raise NotFound("This course does not award credits.")
+        return Response(s.CourseSettingsSerializer(settings).data)
+
+    @documented(parameters=[COURSE_ID], request=s.CourseSettingsWriteSerializer,
+                   responses={200: s.CourseSettingsSerializer, **ERRORS})
+    def put(self, request, course_id):
+        course_key = api.parse_course_key(course_id)
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if not platform.has_studio_write_access(request.user, course_key):
+            raise PermissionDenied("You need Studio write access to this course.")
+        data = _body(request, ("enabled", "award_trigger", "revoke_on_certificate_revoked", "credits"))
+        if "enabled" not in data:
+            raise api.CreditsValidationError("enabled is required.", field_errors={"enabled": ["Required."]})
+        settings = api.set_course_settings(course_key, user=request.user, **data)
+        return Response(s.CourseSettingsSerializer(settings).data)
+
+
+class CourseAwardsView(CreditsAPIView):
+    """A course's awards report (JSON or streamed CSV) and manual awards: course staff only."""
+
+    renderer_classes = APIView.renderer_classes + [CSVRenderer]
+
+    def check_course_staff(self, request, course_key):
+        if not platform.has_course_staff_access(request.user, course_key):
+            raise PermissionDenied("Only the course's staff can see or change its awards.")
+
+    @documented(parameters=[COURSE_ID, OpenApiParameter("search", str, description="start of a username"),
+                               OpenApiParameter("status", str, enum=["awarded", "revoked"]),
+                               OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS],
+                   responses={200: s.AwardSerializer(many=True), **ERRORS})
+    def get(self, request, course_id):
+        course_key = api.parse_course_key(course_id)
+        self.check_course_staff(request, course_key)
+        params = request.query_params
+        filters = {"status": params.get("status") or None, "search": params.get("search") or None,
+                   "start": params.get("from"), "end": params.get("to")}
+        if params.get("format") == "csv":
+            awards = api.iter_course_awards(course_key, **filters)
+            return csv_response(awards, s.AwardSerializer, f"credits-{course_key.course}-{course_key.run}.csv")
+        page, page_size = page_params(request)
+        total, awards = api.page_course_awards(course_key, offset=(page - 1) * page_size, limit=page_size,
+                                               **filters)
+        return page_response(request, total, awards, s.AwardSerializer, page, page_size)
+
+    @documented(parameters=[COURSE_ID], request=s.ManualAwardSerializer,
+                   responses={201: s.AwardSerializer(many=True), **ERRORS})
+    def post(self, request, course_id):
+        course_key = api.parse_course_key(course_id)
+        self.check_course_staff(request, course_key)
+        data = _body(request, ("username", "reason", "credits"))
+        credit_ids = data.get("credits")
+        if credit_ids is not None:
+            if not isinstance(credit_ids, list):
+                raise api.CreditsValidationError("credits must be a list of ids.",
+                                                 field_errors={"credits": ["Send a list of credit ids."]})
+            credit_ids = [_int(i, "credits") for i in credit_ids]
+        username = data.get("username")
+        if not isinstance(username, str) or not username.strip():
+            raise api.CreditsValidationError("username is required.", field_errors={"username": ["Required."]})
+        result = api.manual_award(course_key, username, acting_user=request.user, reason=data.get("reason"),
+                                  credit_ids=credit_ids)
+        return Response(s.AwardSerializer(result.created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RevokeAwardView(CreditsAPIView):
+    @documented(request=s.ReasonSerializer, responses={200: s.AwardSerializer, **ERRORS})
+    def post(self, request, award_uuid):
+        award = api.get_award(award_uuid)
+        if not platform.has_course_staff_access(request.user, award.course_key):
+            raise PermissionDenied("Only the course's staff can revoke its awards.")
+        data = _body(request, ("reason",))
+        return Response(s.AwardSerializer(
+            api.revoke_award(award.uuid, acting_user=request.user, reason=data.get("reason"))).data)
+
+
+class LearnerSummaryView(CreditsAPIView):
+    renderer_classes = APIView.renderer_classes + [CSVRenderer]
+
+    @documented(parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS],
+                   responses={200: s.LearnerSummarySerializer, **ERRORS})
+    def get(self, request, username):
+        if request.user.username != username and not request.user.is_staff:
+            raise PermissionDenied("You can only see your own credits.")
+        learner = platform.get_user_by_username(username)
+        if learner is None:
+            raise NotFound("There is no such learner.")
+        summary = api.get_learner_summary(learner, start=request.query_params.get("from"),
+                                          end=request.query_params.get("to"))
+        if request.query_params.get("format") == "csv":
+            return csv_response(summary.awards, s.SummaryAwardSerializer, f"credits-{learner.username}.csv")
+        return Response(s.LearnerSummarySerializer(summary).data)
+
+
+class PublicAwardView(CreditsAPIView):
+    """The public verification record of one award (what an accrediting body checks)."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @documented(responses={200: s.PublicAwardSerializer, 404: OpenApiResponse(s.ErrorSerializer)})
+    def get(self, request, award_uuid):
+        return Response(s.PublicAwardSerializer(api.get_public_award(award_uuid)).data)
+
+
+@extend_schema(exclude=True)
+class UnknownPathView(CreditsAPIView):
+    """Any other path under /api/credits/v1/: a 404 in the API's error shape."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs, self.request = args, kwargs, self.initialize_request(request, *args, **kwargs)
+        self.headers = self.default_response_headers
+        response = self.handle_exception(NotFound("There is no such API endpoint."))
+        return self.finalize_response(self.request, response, *args, **kwargs)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of this API, whatever the platform's REST_FRAMEWORK settings say."""
+
+    schema = AutoSchema()
+    urlconf = "credits_plugin.rest_api.v1.schema_urls"
+
+    @documented(exclude=True)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

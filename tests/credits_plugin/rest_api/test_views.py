@@ -1,0 +1,244 @@
+"""What the REST API v1 does, through DRF's test client and the real plugin URLs."""
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+from rest_framework.test import APIClient
+
+from credits_plugin import api
+from credits_plugin.models import AwardedCredit, CourseCredit, Credit, CreditType
+from tests.credits_plugin.rest_api.conftest import API
+from tests.factories import COURSE_ID, UserFactory
+
+pytestmark = pytest.mark.django_db
+COURSE_URL = f"{API}/courses/{COURSE_ID}/"
+
+
+def assert_error(response, status, code, field=None):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error_code", "developer_message", "field_errors"}
+    assert body["error_code"] == code
+    assert body["developer_message"]
+    if field:
+        assert field in body["field_errors"], body
+
+
+def test_staff_creates_a_type_and_a_credit(as_user, users):
+    client = as_user(users["global_staff"])
+    created = client.post(f"{API}/credit-types/", {"name": "CPA", "unit": "CPD hours",
+                                                    "requires_reference_number": True}, format="json")
+    assert created.status_code == 201
+    type_id = created.json()["id"]
+    credit = client.post(f"{API}/credits/", {"credit_type": type_id, "name": "Ethics", "reference_number": "R-1"},
+                         format="json")
+    assert credit.status_code == 201
+    assert credit.json()["credit_type"] == {"id": type_id, "name": "CPA", "unit": "CPD hours",
+                                            "requires_reference_number": True}
+    listing = client.get(f"{API}/credits/", {"credit_type": type_id}).json()
+    assert listing["count"] == 1 and listing["results"][0]["name"] == "Ethics"
+    assert CreditType.history.get(id=type_id).history_user == users["global_staff"]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"name": ""}, "name"),
+    ({"name": "X", "requires_reference_number": "yes"}, "requires_reference_number"),
+    ({"name": "X", "color": "red"}, "color"),
+    ({"name": "X" * 300}, "name"),
+])
+def test_bad_type_bodies_are_400_with_field_errors(as_user, users, body, field):
+    response = as_user(users["global_staff"]).post(f"{API}/credit-types/", body, format="json")
+    assert_error(response, 400, "validation_error", field)
+    assert CreditType.objects.count() == 0
+
+
+def test_non_json_and_malformed_bodies(as_user, users):
+    client = as_user(users["global_staff"])
+    response = client.post(f"{API}/credit-types/", "{not json", content_type="application/json")
+    assert_error(response, 400, "parse_error")
+    response = client.post(f"{API}/credit-types/", "[1, 2]", content_type="application/json")
+    assert_error(response, 400, "validation_error")
+
+
+def test_credit_requires_reference_number_under_accredited_type(as_user, users, structure):
+    response = as_user(users["global_staff"]).post(
+        f"{API}/credits/", {"credit_type": structure["cpa"].pk, "name": "Tax"}, format="json")
+    assert_error(response, 400, "validation_error", "reference_number")
+
+
+def test_delete_in_use_is_409_and_suggests_archiving(as_user, users, structure):
+    client = as_user(users["global_staff"])
+    response = client.delete(f"{API}/credits/{structure['ethics'].pk}/")
+    assert_error(response, 409, "in_use")
+    assert "Archive" in response.json()["developer_message"]
+    response = client.patch(f"{API}/credits/{structure['ethics'].pk}/", {"is_active": False}, format="json")
+    assert response.status_code == 200 and response.json()["is_active"] is False
+    assert Credit.objects.filter(pk=structure["ethics"].pk).exists()
+
+
+@pytest.mark.parametrize("path", ["credit-types/999/", "credit-types/abc/", "credits/999/",
+                                  "awards/00000000-0000-0000-0000-000000000000/", "awards/nope/"])
+def test_unknown_ids_are_404(as_user, users, path):
+    assert_error(as_user(users["global_staff"]).get(f"{API}/{path}"), 404, "not_found")
+
+
+def test_course_get_and_put(as_user, users, structure):
+    response = as_user(None).get(COURSE_URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["enabled"] is True and len(body["credits"]) == 2
+    ethics = next(c for c in body["credits"] if c["name"] == "Ethics")
+    assert ethics["credit_type"] == {"id": structure["cpa"].pk, "name": "CPA", "unit": "CPD hours",
+                                     "requires_reference_number": True}
+    assert ethics["amount"] == "2.50"
+
+    client = as_user(users["course_staff"])
+    put = client.put(COURSE_URL, {"enabled": True, "award_trigger": "certificate",
+                                  "revoke_on_certificate_revoked": True,
+                                  "credits": [{"credit": structure["leading"].pk, "amount": "4.5",
+                                               "reference_number": "C-1"}]}, format="json")
+    assert put.status_code == 200, put.content
+    assert put.json()["credits"][0]["amount"] == "4.50"
+    assert put.json()["award_trigger"] == "certificate"
+    assert CourseCredit.objects.count() == 1
+
+
+def test_course_put_errors_change_nothing(as_user, users, structure):
+    client = as_user(users["course_staff"])
+    before = list(CourseCredit.objects.values_list("credit_id", "amount"))
+    response = client.put(COURSE_URL, {"enabled": True, "credits": [
+        {"credit": structure["ethics"].pk, "amount": "0"}]}, format="json")
+    assert_error(response, 400, "validation_error", "credits.0.amount")
+    second_cpa = Credit.objects.create(credit_type=structure["cpa"], name="Tax", reference_number="CPA-2")
+    response = client.put(COURSE_URL, {"enabled": True, "credits": [
+        {"credit": structure["ethics"].pk, "amount": "1"}, {"credit": second_cpa.pk, "amount": "1"}]},
+        format="json")
+    assert_error(response, 400, "validation_error", "credits")
+    assert_error(client.put(COURSE_URL, {"credits": []}, format="json"), 400, "validation_error", "enabled")
+    assert_error(client.put(f"{API}/courses/not-a-course/", {"enabled": True}, format="json"), 400,
+                 "validation_error", "course_id")
+    assert_error(client.get(f"{API}/no-such-endpoint/"), 404, "not_found")
+    assert list(CourseCredit.objects.values_list("credit_id", "amount")) == before
+
+
+def test_disabled_course_is_hidden_from_learners(as_user, users, structure):
+    api.set_course_enabled(COURSE_ID, False)
+    assert_error(as_user(users["learner"]).get(COURSE_URL), 404, "not_found")
+    assert as_user(users["course_staff"]).get(COURSE_URL).json()["enabled"] is False
+
+
+def test_awards_report_json_paginated_and_searchable(as_user, users, structure):
+    for index in range(7):
+        api.award_course_credits(UserFactory(username=f"amy{index}"), COURSE_ID)
+    api.award_course_credits(users["learner"], COURSE_ID)
+    client = as_user(users["course_staff"])
+    page = client.get(f"{COURSE_URL}awards/", {"page_size": 5, "page": 2}).json()
+    assert (page["count"], page["num_pages"], page["current_page"], len(page["results"])) == (16, 4, 2, 5)
+    assert page["next"].endswith("page=3") and "page=1" in page["previous"]
+    assert client.get(f"{COURSE_URL}awards/", {"search": "lear"}).json()["count"] == 2
+    assert_error(client.get(f"{COURSE_URL}awards/", {"page": 0}), 400, "validation_error", "page")
+    assert_error(client.get(f"{COURSE_URL}awards/", {"from": "yesterday"}), 400, "validation_error", "from")
+    assert_error(client.get(f"{COURSE_URL}awards/", {"status": "lost"}), 400, "validation_error", "status")
+
+
+def test_awards_report_csv_streams_with_the_json_columns(as_user, users, structure):
+    api.award_course_credits(users["learner"], COURSE_ID)
+    client = as_user(users["course_staff"])
+    response = client.get(f"{COURSE_URL}awards/", {"format": "csv"})
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    json_row = client.get(f"{COURSE_URL}awards/").json()["results"][0]
+    assert list(rows[0]) == list(json_row)
+    assert len(rows) == 2 and {r["credit_name"] for r in rows} == {"Ethics", "Leading"}
+
+
+def test_csv_cells_cannot_start_a_formula(as_user, users, structure):
+    Credit.objects.filter(pk=structure["leading"].pk).update(name="=HYPERLINK(\"x\")")
+    api.award_course_credits(users["learner"], COURSE_ID)
+    response = as_user(users["course_staff"]).get(f"{COURSE_URL}awards/", {"format": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK" in text
+
+
+def test_manual_award_and_revoke(as_user, users, structure):
+    client = as_user(users["course_staff"])
+    assert_error(client.post(f"{COURSE_URL}awards/", {"username": "learner"}, format="json"), 400,
+                 "validation_error", "reason")
+    assert_error(client.post(f"{COURSE_URL}awards/", {"username": "ghost", "reason": "r"}, format="json"), 404,
+                 "not_found")
+    created = client.post(f"{COURSE_URL}awards/", {"username": "learner", "reason": "Attended live",
+                                                   "credits": [structure["ethics"].pk]}, format="json")
+    assert created.status_code == 201
+    award = created.json()[0]
+    assert (award["credit_name"], award["awarded_by"], award["source"]) == ("Ethics", "course_staff", "manual")
+    again = client.post(f"{COURSE_URL}awards/", {"username": "learner", "reason": "x",
+                                                 "credits": [structure["ethics"].pk]}, format="json")
+    assert_error(again, 409, "conflict")
+    revoke_url = f"{API}/awards/{award['uuid']}/revoke/"
+    assert_error(client.post(revoke_url, {}, format="json"), 400, "validation_error", "reason")
+    revoked = client.post(revoke_url, {"reason": "Entered by mistake"}, format="json")
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert_error(client.post(revoke_url, {"reason": "again"}, format="json"), 409, "conflict")
+
+
+def test_learner_summary_json_and_csv(as_user, users, structure):
+    api.award_course_credits(users["learner"], COURSE_ID)
+    client = as_user(users["learner"])
+    body = client.get(f"{API}/learners/learner/summary/").json()
+    assert body["username"] == "learner"
+    assert {(t["credit_type"], t["unit"], t["amount"]) for t in body["totals"]} == {
+        ("CPA", "CPD hours", "2.50"), ("Management", "hours", "2.50")}
+    assert set(body["awards"][0]) == {"uuid", "course_id", "course_name", "credit_name", "credit_type_name",
+                                      "amount", "unit", "reference_number", "source", "status", "awarded_at"}
+    response = client.get(f"{API}/learners/learner/summary/", {"format": "csv", "from": "2000-01-01"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == list(body["awards"][0]) and len(rows) == 3
+    assert_error(client.get(f"{API}/learners/learner/summary/", {"to": "31/12/2026"}), 400, "validation_error",
+                 "to")
+    staff = as_user(users["global_staff"])
+    assert_error(staff.get(f"{API}/learners/ghost/summary/", {"format": "csv"}), 404, "not_found")
+
+
+def test_public_award_shows_no_username_or_email(as_user, users, structure):
+    award = api.award_course_credits(users["learner"], COURSE_ID).created[0]
+    body = as_user(None).get(f"{API}/awards/{award.uuid}/").json()
+    assert body["learner_name"] == "Lee Morgan"
+    assert body["course_name"] == "Credits 101"
+    text = str(body)
+    assert "learner@example.com" not in text and "'learner'" not in text
+    assert set(body) == {"uuid", "learner_name", "course_id", "course_name", "credit_name", "credit_type_name",
+                         "amount", "unit", "reference_number", "status", "awarded_at", "revoked_at"}
+
+
+def test_jwt_authentication(users, structure):
+    client = APIClient()
+    token = generate_jwt(users["course_staff"])
+    response = client.get(f"{COURSE_URL}awards/", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert response.status_code == 200, response.content
+    response = client.get(f"{COURSE_URL}awards/", HTTP_AUTHORIZATION="JWT not-a-token")
+    assert_error(response, 401, "authentication_failed")
+
+
+def test_session_writes_need_csrf(users, structure):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(users["global_staff"])
+    response = client.post(f"{API}/credit-types/", {"name": "No CSRF"}, format="json")
+    assert_error(response, 403, "permission_denied")
+    assert not CreditType.objects.filter(name="No CSRF").exists()
+
+
+def test_openapi_schema_describes_every_endpoint(client):
+    response = client.get(f"{API}/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) >= {
+        "/api/credits/v1/credit-types/", "/api/credits/v1/credit-types/{type_id}/", "/api/credits/v1/credits/",
+        "/api/credits/v1/credits/{credit_id}/", "/api/credits/v1/courses/{course_id}/",
+        "/api/credits/v1/courses/{course_id}/awards/", "/api/credits/v1/awards/{award_uuid}/revoke/",
+        "/api/credits/v1/awards/{award_uuid}/", "/api/credits/v1/learners/{username}/summary/"}
+    assert AwardedCredit.objects.count() == 0
