@@ -18,6 +18,7 @@ The rules live behind these functions, written once:
 * a type or credit that is designated or awarded cannot be deleted;
 * an award keeps a snapshot of what was earned; later edits never change it.
 """
+from credits_plugin.constants import AwardTrigger
 from credits_plugin.exceptions import (
     CreditsConflict,
     CreditsError,
@@ -70,7 +71,11 @@ from credits_plugin.services.structure import (
     update_credit_type,
 )
 
+# (value, label) of the award triggers, for forms.
+AWARD_TRIGGER_CHOICES = AwardTrigger.choices
+
 __all__ = [
+    "AWARD_TRIGGER_CHOICES",
     # errors
     "CreditsError",
     "CreditsValidationError",

@@ -1,0 +1,37 @@
+"""The public verification page of an award."""
+import pytest
+from django.test import Client
+
+from credits_plugin import api
+from tests.factories import COURSE_ID, CourseCreditFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def award(course_key, staff_user):
+    CourseCreditFactory(credit__name="Ethics", credit__reference_number="CPA-7")
+    learner = UserFactory(username="lee", email="lee@example.com", first_name="Lee", last_name="Morgan")
+    return api.award_course_credits(learner, COURSE_ID).created[0]
+
+
+def test_valid_award_page(award):
+    response = Client().get(f"/credits/awards/{award.uuid}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("This credit is valid", "Lee Morgan", "Credits 101", "Ethics", "2.50 hours", "CPA-7"):
+        assert text in html
+    assert "lee@example.com" not in html and ">lee<" not in html
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_revoked_award_page_says_so_with_the_date(award, staff_user):
+    api.revoke_award(award.uuid, acting_user=staff_user, reason="Misconduct")
+    html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
+    assert "was revoked on" in html and "no longer valid" in html
+    assert "Misconduct" not in html  # the reason is for staff, not the public
+
+
+@pytest.mark.parametrize("bad", ["00000000-0000-0000-0000-000000000000", "not-a-uuid"])
+def test_other_ids_are_404(award, bad):
+    assert Client().get(f"/credits/awards/{bad}/").status_code == 404
