@@ -51,6 +51,7 @@ setup(
         "lms.djangoapp": ["credits_plugin = credits_plugin.apps:CreditsPluginConfig"],
         "cms.djangoapp": ["credits_plugin = credits_plugin.apps:CreditsPluginConfig"],
         "xblock.v1": ["course_credits = credits_xblock.block:CourseCreditsXBlock"],
+        "openedx.course_app": ["course_credits = credits_plugin.course_app:CreditsCourseApp"],
     },
     classifiers=[
         "Framework :: Django",
