@@ -55,7 +55,7 @@ from credits_plugin.services.reports import (
     iter_course_awards,
     page_course_awards,
 )
-from credits_plugin.validation import parse_course_key
+from credits_plugin.validation import parse_course_key, parse_id
 from credits_plugin.services.structure import (
     archive_credit,
     archive_credit_type,
@@ -124,6 +124,7 @@ __all__ = [
     "page_course_awards",
     # helpers
     "parse_course_key",
+    "parse_id",
     "count_course_awards",
 ]
 

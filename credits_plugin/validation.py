@@ -57,6 +57,20 @@ def parse_course_key(course_key):
         )
 
 
+MAX_ID = 2 ** 63 - 1
+
+
+def parse_id(value):
+    """A database id (1 to 2**63-1) from an int or a string of digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
 def parse_amount(value, errors, field="amount"):
     """A Decimal amount > 0, at most 999.99, with at most two decimal places; None on error."""
     if isinstance(value, bool) or value is None or value == "":

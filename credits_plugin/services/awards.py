@@ -15,7 +15,7 @@ from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit
 from credits_plugin.services.convert import award_data
 from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
-from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
+from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +102,13 @@ def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
 def _manual_award(course_key, learner, acting_user, reason, credit_ids):
     designations = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
     if credit_ids is not None:
-        wanted = {int(i) for i in credit_ids}
+        wanted = {parse_id(i) for i in credit_ids}
         designations = [d for d in designations if d.credit_id in wanted]
         unknown = wanted - {d.credit_id for d in designations}
         if unknown:
             raise CreditsValidationError(
-                _("This course does not award the credit(s) {ids}.").format(ids=", ".join(map(str, sorted(unknown)))),
+                _("This course does not award the credit(s) {ids}.").format(
+                    ids=", ".join(str(i) for i in sorted(unknown, key=str))),
                 field_errors={"credits": [_("Choose among the credits this course awards.")]},
             )
     designations = list(designations)

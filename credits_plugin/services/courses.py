@@ -17,6 +17,7 @@ from credits_plugin.validation import (
     clean_trigger,
     parse_amount,
     parse_course_key,
+    parse_id,
 )
 
 
@@ -60,11 +61,10 @@ def _clean_designations(entries, current_credit_ids, errors):
             errors.add(f"credits.{index}", _("Each credit needs an id and an amount."))
             wanted_ids.append(None)
             continue
-        try:
-            wanted_ids.append(int(entry.get("credit")))
-        except (TypeError, ValueError):
+        credit_id = parse_id(entry.get("credit"))
+        if credit_id is None:
             errors.add(f"credits.{index}.credit", _("Choose a credit."))
-            wanted_ids.append(None)
+        wanted_ids.append(credit_id)
     found = Credit.objects.select_related("credit_type").in_bulk([i for i in wanted_ids if i is not None])
     cleaned, seen = [], set()
     for index, (entry, credit_id) in enumerate(zip(entries, wanted_ids)):

@@ -10,6 +10,7 @@ from credits_plugin.validation import (
     check_reference_number,
     clean_credit_fields,
     clean_type_fields,
+    parse_id,
 )
 
 
@@ -22,8 +23,8 @@ def set_history_user(instance, user):
 def _get_type(type_id, *, lock=False):
     queryset = CreditType.objects.select_for_update() if lock else CreditType.objects
     try:
-        return queryset.get(pk=int(type_id))
-    except (CreditType.DoesNotExist, TypeError, ValueError):
+        return queryset.get(pk=parse_id(type_id))
+    except CreditType.DoesNotExist:
         raise CreditsNotFound(  # pylint: disable=raise-missing-from
             _("There is no credit type with id {id}.").format(id=type_id),
             field_errors={"credit_type": [_("Unknown credit type.")]},
@@ -35,8 +36,8 @@ def _get_credit(credit_id, *, lock=False):
     if lock:
         queryset = queryset.select_for_update()
     try:
-        return queryset.get(pk=int(credit_id))
-    except (Credit.DoesNotExist, TypeError, ValueError):
+        return queryset.get(pk=parse_id(credit_id))
+    except Credit.DoesNotExist:
         raise CreditsNotFound(  # pylint: disable=raise-missing-from
             _("There is no credit with id {id}.").format(id=credit_id),
             field_errors={"credit": [_("Unknown credit.")]},

@@ -79,7 +79,7 @@ def test_awards_and_revocations_are_announced_after_commit(course_key, learner, 
 
 
 def test_a_failing_receiver_of_our_signals_never_breaks_an_award(course_key, learner,
-                                                                 django_capture_on_commit_callbacks, caplog):
+                                                                 django_capture_on_commit_callbacks):
     CourseCreditFactory()
 
     def broken(sender, **kwargs):

@@ -159,3 +159,20 @@ class ErrorSerializer(serializers.Serializer):
     error_code = serializers.CharField()
     developer_message = serializers.CharField()
     field_errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def paginated(serializer_class):
+    """The page shape of a list of ``serializer_class`` (what pagination.page_response returns)."""
+    return type(f"Paginated{serializer_class.__name__.replace('Serializer', '')}List", (serializers.Serializer,), {
+        "count": serializers.IntegerField(),
+        "num_pages": serializers.IntegerField(),
+        "current_page": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": serializer_class(many=True),
+    })
+
+
+PaginatedCreditTypes = paginated(CreditTypeSerializer)
+PaginatedCredits = paginated(CreditSerializer)
+PaginatedAwards = paginated(AwardSerializer)

@@ -4,6 +4,7 @@ and shapes the answer; rules and validation live in the API.
 """
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
@@ -21,6 +22,8 @@ from credits_plugin.rest_api.v1.pagination import page_params, page_response, pa
 
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 404, 409)}
 COURSE_ID = OpenApiParameter("course_id", str, OpenApiParameter.PATH, description="e.g. course-v1:Org+Course+Run")
+PAGES = [OpenApiParameter("page", int, description="1 or more"),
+         OpenApiParameter("page_size", int, description="1 to 500; default 50")]
 DATE_FILTERS = [OpenApiParameter("from", str, description="YYYY-MM-DD, inclusive"),
                 OpenApiParameter("to", str, description="YYYY-MM-DD, inclusive")]
 
@@ -60,11 +63,10 @@ def _body(request, fields):
 
 
 def _int(value, field):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise api.CreditsValidationError(  # pylint: disable=raise-missing-from
-            f"'{value}' is not a whole number.", field_errors={field: ["Enter a whole number."]})
+    number = api.parse_id(value)
+    if number is None:
+        raise api.CreditsValidationError(f"'{value}' is not an id.", field_errors={field: ["Enter a valid id."]})
+    return number
 
 
 class CreditsAPIView(APIView):
@@ -77,12 +79,12 @@ class CreditsAPIView(APIView):
     def get_exception_handler(self):
         return exception_handler
 
-    def handle_exception(self, exc):
-        """Errors are JSON in the API's shape, also when the request asked for CSV."""
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Only the streamed CSV is CSV: errors and any other answer are JSON, also after ?format=csv."""
+        if isinstance(response, Response) and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def require_global_staff(self, request):
         if not request.user.is_authenticated:
@@ -92,8 +94,8 @@ class CreditsAPIView(APIView):
 
 
 class CreditTypeListView(CreditsAPIView):
-    @documented(responses={200: s.CreditTypeSerializer(many=True), **ERRORS},
-                   parameters=[OpenApiParameter("is_active", bool)])
+    @documented(responses={200: s.PaginatedCreditTypes, **ERRORS},
+                   parameters=[OpenApiParameter("is_active", bool), *PAGES])
     def get(self, request):
         types = api.list_credit_types(is_active=_flag(request.query_params.get("is_active")))
         return paginate(request, types, s.CreditTypeSerializer)
@@ -127,8 +129,8 @@ class CreditTypeDetailView(CreditsAPIView):
 
 
 class CreditListView(CreditsAPIView):
-    @documented(responses={200: s.CreditSerializer(many=True), **ERRORS},
-                   parameters=[OpenApiParameter("credit_type", int), OpenApiParameter("is_active", bool)])
+    @documented(responses={200: s.PaginatedCredits, **ERRORS},
+                   parameters=[OpenApiParameter("credit_type", int), OpenApiParameter("is_active", bool), *PAGES])
     def get(self, request):
         type_id = request.query_params.get("credit_type")
         credits = api.list_credits(credit_type_id=_int(type_id, "credit_type") if type_id else None,
@@ -202,8 +204,9 @@ class CourseAwardsView(CreditsAPIView):
 
     @documented(parameters=[COURSE_ID, OpenApiParameter("search", str, description="start of a username"),
                                OpenApiParameter("status", str, enum=["awarded", "revoked"]),
-                               OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS],
-                   responses={200: s.AwardSerializer(many=True), **ERRORS})
+                               OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS, *PAGES],
+                   responses={(200, "application/json"): s.PaginatedAwards,
+                              (200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, course_id):
         course_key = api.parse_course_key(course_id)
         self.check_course_staff(request, course_key)
@@ -253,7 +256,8 @@ class LearnerSummaryView(CreditsAPIView):
     renderer_classes = APIView.renderer_classes + [CSVRenderer]
 
     @documented(parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS],
-                   responses={200: s.LearnerSummarySerializer, **ERRORS})
+                   responses={(200, "application/json"): s.LearnerSummarySerializer,
+                              (200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, username):
         if request.user.username != username and not request.user.is_staff:
             raise PermissionDenied("You can only see your own credits.")
