@@ -1,5 +1,6 @@
 """Awarding after the fact: backfill for learners who passed before, and re-applying a changed course."""
 import logging
+import uuid as uuid_module
 
 import attr
 from django.conf import settings
@@ -19,6 +20,7 @@ from credits_plugin.models import (
     CourseCreditSettings,
 )
 from credits_plugin.services.awards import award_state, snapshot
+from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
 
@@ -72,14 +74,16 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
                                      field_errors={"batch_size": [_("Use a whole number of 1 or more.")]})
     designations = _designations(course_key, require_enabled=True)
     counts = BackfillCounts()
-    now = timezone.now()
+    insert, templates = _award_inserter(designations, course_key)
+    new_uuid = uuid_module.uuid4 if insert.connection.features.has_native_uuid_field else (
+        lambda: uuid_module.uuid4().hex)
     for user_ids in platform.iter_passing_user_ids(course_key, batch_size):
         held = dict(((user_id, credit_id), status) for user_id, credit_id, status in AwardedCredit.objects.filter(
             course_key=course_key, user_id__in=user_ids).values_list("user_id", "credit_id", "status"))
-        rows = [snapshot(d, user_id, course_key, source=AwardSource.BACKFILL, now=now)
-                for user_id in user_ids for d in designations if (user_id, d.credit_id) not in held]
-        if rows and not dry_run:
-            AwardedCredit.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
+        rows = [(user_id, new_uuid(), *template) for user_id in user_ids
+                for credit_id, template in templates if (user_id, credit_id) not in held]
+        if not dry_run:
+            insert.run(rows)
         counts.learners += len(user_ids)
         counts.batches += 1
         counts.awarded += len(rows)
@@ -91,6 +95,23 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
         announce_backfilled(course_key, counts.awarded, counts.already_awarded)
     logger.info("Backfill of %s%s: %s", course_key, " (dry run)" if dry_run else "", counts.as_dict())
     return counts
+
+
+AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
+                 "reference_number", "source", "status", "awarded_at", "reason")
+
+
+def _award_inserter(designations, course_key):
+    """The prepared insert of backfilled awards, and per designation the prepared snapshot values."""
+    insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS)
+    now = timezone.now()
+    templates = []
+    for designation in designations:
+        award = snapshot(designation, 0, course_key, source=AwardSource.BACKFILL, now=now)
+        templates.append((designation.credit_id, tuple(
+            insert.prep(name, getattr(award, "credit_id" if name == "credit" else name))
+            for name in AWARD_COLUMNS[2:])))
+    return insert, templates
 
 
 def backfill_status(course_key):

@@ -23,3 +23,44 @@ def retry_on_deadlock(function, attempts=3):
                 raise
             logger.info("Deadlock; running the transaction again (attempt %d of %d).", attempt + 1, attempts)
     raise AssertionError("unreachable")
+
+
+class InsertIgnoring:
+    """
+    A prepared ``INSERT`` that skips rows clashing with a unique constraint, run with ``executemany``.
+
+    For inserts of many rows (backfill): no model instances, and each value converted once
+    through its field's ``get_db_prep_save`` so the database gets what the ORM would send.
+    Conflicting rows (awarded concurrently) are skipped, as ``bulk_create(ignore_conflicts=True)``
+    would, on SQLite, MySQL/MariaDB and PostgreSQL.
+    """
+
+    def __init__(self, model, field_names, using="default"):
+        from django.db import connections  # pylint: disable=import-outside-toplevel
+
+        self.connection = connections[using]
+        self.fields = [model._meta.get_field(name) for name in field_names]  # pylint: disable=protected-access
+        quote = self.connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        table = quote(model._meta.db_table)  # pylint: disable=protected-access
+        vendor = self.connection.vendor
+        if vendor == "mysql":
+            self.sql = f"INSERT IGNORE INTO {table} ({columns}) VALUES ({placeholders})"
+        elif vendor == "sqlite":
+            self.sql = f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})"
+        else:
+            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+
+    def prep(self, field_name, value):
+        """A value as the database stores it in ``field_name``."""
+        field = next(f for f in self.fields if f.name == field_name)
+        return field.get_db_prep_save(value, self.connection)
+
+    def run(self, rows):
+        """Insert ``rows`` (tuples of prepared values, in field order); returns how many were sent."""
+        if not rows:
+            return 0
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+        return len(rows)
