@@ -83,7 +83,8 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
         rows = [(user_id, new_uuid(), *template) for user_id in user_ids
                 for credit_id, template in templates if (user_id, credit_id) not in held]
         if not dry_run:
-            insert.run(rows)
+            with transaction.atomic():  # one commit per batch, not one per row
+                insert.run(rows)
         counts.learners += len(user_ids)
         counts.batches += 1
         counts.awarded += len(rows)

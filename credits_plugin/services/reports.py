@@ -12,7 +12,7 @@ from credits_plugin.data import CreditTotalData, LearnerSummaryData, TypeTotalDa
 from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import AwardedCredit
 from credits_plugin.services.awards import resolve_user
-from credits_plugin.services.convert import AWARD_VALUE_FIELDS, award_data_from_values
+from credits_plugin.services.convert import CourseKeys, award_data_from_values, award_values
 from credits_plugin.validation import parse_course_key
 
 REPORT_CHUNK_SIZE = 2000
@@ -57,13 +57,13 @@ def get_learner_summary(user, start=None, end=None):
     per credit. Two queries whatever the number of awards: the awards, then course names.
     """
     learner = resolve_user(user)
-    rows = list(AwardedCredit.objects.filter(date_range_filter(start, end), user_id=learner.pk)
-                .values(*AWARD_VALUE_FIELDS, "credit__credit_type_id", "credit__credit_type__name")
-                .order_by("-awarded_at", "id"))
-    names = platform.get_course_names({row["course_key"] for row in rows}) if rows else {}
+    rows = list(award_values(AwardedCredit.objects.filter(date_range_filter(start, end), user_id=learner.pk),
+                             "credit__credit_type_id", "credit__credit_type__name").order_by("-awarded_at", "id"))
+    keys = CourseKeys()
+    names = platform.get_course_names([keys[course_id] for course_id in {row["course_id"] for row in rows}])
     type_totals, credit_totals, awards = OrderedDict(), OrderedDict(), []
     for row in rows:
-        awards.append(award_data_from_values(row, names))
+        awards.append(award_data_from_values(row, names, keys))
         if row["status"] != AwardStatus.AWARDED:
             continue
         type_key = (row["credit__credit_type_id"], row["unit"])
@@ -97,7 +97,7 @@ def _course_awards(course_key, status, search, start, end):
         queryset = queryset.filter(status=status)
     if search:
         queryset = queryset.filter(user__username__istartswith=str(search).strip())
-    return course_key, queryset.order_by("id").values(*AWARD_VALUE_FIELDS)
+    return course_key, award_values(queryset.order_by("id"))
 
 
 def iter_course_awards(course_key, *, status=None, search=None, start=None, end=None,
@@ -109,8 +109,8 @@ def iter_course_awards(course_key, *, status=None, search=None, start=None, end=
     ``search`` matches the start of a username; ``status`` is "awarded" or "revoked".
     """
     course_key, rows = _course_awards(course_key, status, search, start, end)
-    names = platform.get_course_names([course_key])
-    return (award_data_from_values(row, names) for row in rows.iterator(chunk_size=chunk_size))
+    names, keys = platform.get_course_names([course_key]), CourseKeys({str(course_key): course_key})
+    return (award_data_from_values(row, names, keys) for row in rows.iterator(chunk_size=chunk_size))
 
 
 def page_course_awards(course_key, *, offset=0, limit=50, status=None, search=None, start=None, end=None):
@@ -118,8 +118,8 @@ def page_course_awards(course_key, *, offset=0, limit=50, status=None, search=No
     course_key, rows = _course_awards(course_key, status, search, start, end)
     total = rows.count()
     page = list(rows[offset:offset + limit]) if offset < total else []
-    names = platform.get_course_names([course_key]) if page else {}
-    return total, tuple(award_data_from_values(row, names) for row in page)
+    names, keys = platform.get_course_names([course_key]) if page else {}, CourseKeys({str(course_key): course_key})
+    return total, tuple(award_data_from_values(row, names, keys) for row in page)
 
 
 def count_course_awards(course_key, status=AwardStatus.AWARDED):

@@ -10,6 +10,8 @@ production.
 # pylint: disable=import-outside-toplevel
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 STAFF_ROLES = ("staff", "instructor")
 DEFAULT_CERTIFICATE_URL = "/certificates/user/{user_id}/course/{course_id}"
@@ -29,8 +31,9 @@ def has_course_staff_access(user, course_key):
 def get_course_names(course_keys):
     from credits_plugin.platform.standalone.models import StandaloneCourse
 
-    rows = StandaloneCourse.objects.filter(course_key__in=course_keys).values_list("course_key", "display_name")
-    return {str(course_key): name for course_key, name in rows}
+    rows = StandaloneCourse.objects.filter(course_key__in=course_keys).values_list(
+        Cast("course_key", output_field=CharField()), "display_name")
+    return dict(rows)
 
 
 def get_certificate_url(user, course_key):

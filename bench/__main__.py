@@ -1,0 +1,85 @@
+"""
+``make bench``: run every scenario on SQLite and, when it answers, on MariaDB;
+print one table of ratios against the raw database floor and write
+bench/results.json.
+
+    python -m bench [--sizes 10000,30000,100000] [--only award,fastpath,backfill,report,summary] [--db sqlite]
+"""
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def mysql_answers():
+    try:
+        with socket.create_connection(("127.0.0.1", 3306), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def fmt(result):
+    if "ours_s" in result:
+        timing = f"{result['ours_s']:.2f} s vs {result['floor_s']:.2f} s"
+    else:
+        timing = f"{result['ours_us']:.1f} us vs {result['floor_us']:.1f} us"
+    extra = []
+    if "queries" in result:
+        extra.append(f"{result['queries']} queries")
+    if "us_per_row" in result:
+        extra.append(f"{result['us_per_row']:.1f} us/row")
+    if "peak_mb" in result:
+        extra.append(f"peak {result['peak_mb']:.1f} MB")
+    return timing, f"{result['ratio']}x", ", ".join(extra)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--only", default="")
+    parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
+    args = parser.parse_args()
+    databases = ["sqlite"] if args.db == "sqlite" else ["mysql"] if args.db == "mysql" else ["sqlite"]
+    if args.db == "both":
+        if mysql_answers():
+            databases.append("mysql")
+        else:
+            print("MariaDB does not answer on 127.0.0.1:3306: measuring SQLite only.", file=sys.stderr)
+    runs = []
+    for db in databases:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+            out = handle.name
+        command = [sys.executable, "-m", "bench.run", "--db", db, "--out", out, "--sizes", args.sizes]
+        if args.only:
+            command += ["--only", args.only]
+        print(f"running {db} ...", file=sys.stderr)
+        subprocess.run(command, check=True, cwd=HERE.parent, env=dict(os.environ, PYTHONPATH=str(HERE.parent)))
+        with open(out, encoding="utf-8") as handle:
+            runs.append(json.load(handle))
+        os.unlink(out)
+
+    machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+               "system": platform.platform()}
+    print(f"\nCourse Credits benchmarks ({machine['system']}, {machine['cpus']} CPUs, Python {machine['python']})")
+    print("Ratio = the plugin's time / the raw database floor's time, measured side by side in this run.\n")
+    header = f"{'db':8} {'what':48} {'ours vs floor':28} {'ratio':>8}  {'notes':40} target"
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        for result in run["results"]:
+            timing, ratio, extra = fmt(result)
+            print(f"{run['db']:8} {result['what']:48} {timing:28} {ratio:>8}  {extra:40} {result['target']}")
+    (HERE / "results.json").write_text(json.dumps({"machine": machine, "runs": runs}, indent=2, default=str))
+    print(f"\nwritten: {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""
+One database's benchmark run: ``python -m bench.run --db sqlite|mysql --out FILE``.
+
+Each scenario times the plugin and the raw-database floor side by side in this
+process and reports the ratio. ``bench/__main__.py`` runs this once per database
+and prints the table.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+
+
+def configure(db):
+    if db == "mysql":
+        os.environ["CREDITS_TEST_DB"] = "mysql"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django  # pylint: disable=import-outside-toplevel
+
+    django.setup()
+
+
+def fresh_database():
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    if connection.vendor == "sqlite":
+        connection.close()
+        path = settings.DATABASES["default"]["NAME"]
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    else:
+        name = settings.DATABASES["default"]["NAME"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        connection.close()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_users(count, prefix):
+    """``count`` users inserted raw (fast); returns their ids in order."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import insert_ignore_sql  # pylint: disable=import-outside-toplevel
+
+    User = get_user_model()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = insert_ignore_sql(User._meta.db_table, ["username", "password", "email", "first_name", "last_name",
+                                                  "is_staff", "is_superuser", "is_active", "date_joined"])
+    rows = [(f"{prefix}{i}", "!", "", "", "", False, False, True, now) for i in range(count)]
+    with connection.cursor() as cursor:
+        for start in range(0, count, 5000):
+            cursor.executemany(sql, rows[start:start + 5000])
+    return list(User.objects.filter(username__startswith=prefix).order_by("id").values_list("id", flat=True))
+
+
+def make_course(course_id, credits, name="Bench course"):
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+    from credits_plugin.platform.standalone.models import StandaloneCourse  # pylint: disable=import-outside-toplevel
+
+    key = api.parse_course_key(course_id)
+    StandaloneCourse.objects.get_or_create(course_key=key, defaults={"display_name": name})
+    credit_type = api.create_credit_type(name=f"Type for {course_id}", unit="hours")
+    ids = [api.create_credit(credit_type_id=credit_type.id, name=f"Credit {i}", reference_number=f"R-{i}").id
+           for i in range(credits)]
+    api.set_course_settings(key, enabled=True, credits=[{"credit": i, "amount": "1.50"} for i in ids])
+    return key
+
+
+def pass_learners(course_key, user_ids):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import insert_ignore_sql  # pylint: disable=import-outside-toplevel
+    from credits_plugin.platform.standalone.models import StandaloneCourseGrade  # pylint: disable=import-outside-toplevel
+
+    sql = insert_ignore_sql(StandaloneCourseGrade._meta.db_table, ["user_id", "course_key", "percent", "passed"])
+    with connection.cursor() as cursor:
+        for start in range(0, len(user_ids), 5000):
+            cursor.executemany(sql, [(u, str(course_key), 0.9, True) for u in user_ids[start:start + 5000]])
+
+
+def award_rows(course_key, user_ids):
+    """The rows the plugin would write for these learners: prepared values in AWARD_COLUMNS order."""
+    from credits_plugin.models import CourseCredit  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services.backfill import _award_inserter  # pylint: disable=import-outside-toplevel
+
+    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type"))
+    _insert, templates = _award_inserter(designations, course_key)
+    return [(u, uuid.uuid4().hex, *template) for u in user_ids for _credit, template in templates]
+
+
+def delete_awards(course_key):
+    from credits_plugin.models import AwardedCredit  # pylint: disable=import-outside-toplevel
+
+    AwardedCredit.objects.filter(course_key=course_key)._raw_delete("default")  # pylint: disable=protected-access
+
+
+def ratio(ours, floor):
+    return round(ours / floor, 2) if floor else None
+
+
+# --- scenarios -------------------------------------------------------------------------------------
+
+def bench_award(results, learners=150, repeat=3):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import count_queries, multi_row_insert_sql, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services.backfill import AWARD_COLUMNS  # pylint: disable=import-outside-toplevel
+
+    columns = ["user_id" if c == "user" else "credit_id" if c == "credit" else c for c in AWARD_COLUMNS]
+    for credits in (1, 5, 20):
+        course = make_course(f"course-v1:Bench+Award{credits}+1", credits)
+        pool = iter(make_users(learners * repeat * 2 + 2, f"aw{credits}_"))
+        probe = next(pool)
+        queries = count_queries(lambda: api.award_course_credits(probe, course))
+
+        def ours():
+            for _ in range(learners):
+                api.award_course_credits(next(pool), course)
+
+        sql = multi_row_insert_sql("credits_plugin_awardedcredit", columns, credits)
+
+        # The floor's rows are built before timing: it pays only for one multi-row INSERT per learner.
+        prepared = [[v for row in award_rows(course, [uid]) for v in row]
+                    for uid in make_users(learners * repeat, f"awf{credits}_")]
+
+        def floor():
+            with connection.cursor() as cursor:
+                for _ in range(learners):
+                    cursor.execute(sql, prepared.pop())
+        t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
+        results.append({"what": f"award on passing, {credits} credit(s)", "ours_us": t_ours / learners * 1e6,
+                        "floor_us": t_floor / learners * 1e6, "ratio": ratio(t_ours, t_floor),
+                        "queries": queries, "target": "queries constant; <= 3x"})
+
+
+def bench_fast_path(results, events=20000):
+    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
+    from openedx_events.learning.data import (  # pylint: disable=import-outside-toplevel
+        CourseData,
+        CoursePassingStatusData,
+        UserData,
+        UserPersonalData,
+    )
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import count_queries, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import handlers  # pylint: disable=import-outside-toplevel
+
+    data = CoursePassingStatusData(
+        is_passing=True, course=CourseData(course_key=CourseKey.from_string("course-v1:Bench+NoCredits+1")),
+        user=UserData(id=1, is_active=True, pii=UserPersonalData(username="u", email="", name="")))
+    handlers.award_on_passing(sender=None, signal=COURSE_PASSING_STATUS_UPDATED, course_passing_status=data)
+
+    def empty(sender, signal, course_passing_status=None, **kwargs):
+        return None
+
+    def ours():
+        for _ in range(events):
+            handlers.award_on_passing(sender=None, signal=COURSE_PASSING_STATUS_UPDATED, course_passing_status=data)
+
+    def floor():
+        for _ in range(events):
+            empty(sender=None, signal=COURSE_PASSING_STATUS_UPDATED, course_passing_status=data)
+
+    queries = count_queries(lambda: handlers.award_on_passing(
+        sender=None, signal=COURSE_PASSING_STATUS_UPDATED, course_passing_status=data))
+    t_ours, t_floor = side_by_side(ours, floor, repeat=5)
+    results.append({"what": "not-enabled fast path (warm), per event", "ours_us": t_ours / events * 1e6,
+                    "floor_us": t_floor / events * 1e6, "ratio": ratio(t_ours, t_floor), "queries": queries,
+                    "target": "0 queries; <= 50 us"})
+
+
+def bench_backfill(results, sizes, batch=1000, repeat=2):
+    from django.db import connection, transaction  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import insert_ignore_sql, peak_memory, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services.backfill import AWARD_COLUMNS  # pylint: disable=import-outside-toplevel
+
+    users = make_users(max(sizes), "bf_")
+    columns = ["user_id" if c == "user" else "credit_id" if c == "credit" else c for c in AWARD_COLUMNS]
+    sql = insert_ignore_sql("credits_plugin_awardedcredit", columns)
+    for size in sizes:
+        course = make_course(f"course-v1:Bench+Backfill{size}+1", 3)
+        learners = users[:size]
+        pass_learners(course, learners)
+        rows = award_rows(course, learners)
+
+        def ours():
+            counts = api.backfill_course_credits(course, batch_size=batch)
+            assert counts.awarded == 3 * size, counts
+
+        def floor():
+            with connection.cursor() as cursor:
+                for start in range(0, len(rows), 3 * batch):
+                    with transaction.atomic():
+                        cursor.executemany(sql, rows[start:start + 3 * batch])
+
+        t_ours, t_floor = side_by_side(ours, floor, repeat=repeat, setup=lambda c=course: delete_awards(c))
+        delete_awards(course)
+        memory = peak_memory(ours)
+        delete_awards(course)
+        results.append({"what": f"backfill, {size:,} learners x 3 credits", "ours_s": t_ours, "floor_s": t_floor,
+                        "ratio": ratio(t_ours, t_floor), "us_per_row": t_ours / (3 * size) * 1e6,
+                        "peak_mb": memory / 2 ** 20, "target": "<= 1.5x; <= 50 MB; flat per row"})
+        del rows
+
+
+def bench_report(results, sizes, repeat=2):
+    import csv  # pylint: disable=import-outside-toplevel
+
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
+    from django.urls import resolve  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import peak_memory, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+
+    staff = get_user_model().objects.create(username="bench_staff", is_staff=True, is_superuser=True)
+    users = make_users(max(sizes), "rp_")
+    columns = ("uuid", "username", "course_key", "credit_id", "credit_name", "credit_type_name", "amount", "unit",
+               "reference_number", "source", "status", "awarded_at", "revoked_at", "reason")
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    for size in sizes:
+        course = make_course(f"course-v1:Bench+Report{size}+1", 1)
+        pass_learners(course, users[:size])
+        api.backfill_course_credits(course, batch_size=5000)
+        url = f"/api/credits/v1/courses/{course}/awards/"
+
+        def ours():
+            request = RequestFactory().get(url, {"format": "csv"})
+            request.user = staff
+            match = resolve(url)
+            response = match.func(request, *match.args, **match.kwargs)
+            total = sum(len(chunk) for chunk in response.streaming_content)
+            assert total > size * 50
+
+        def floor():
+            writer = csv.writer(Echo())
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT a.uuid, u.username, a.course_key, a.credit_id, a.credit_name, a.credit_type_name, "
+                    "a.amount, a.unit, a.reference_number, a.source, a.status, a.awarded_at, a.revoked_at, a.reason "
+                    "FROM credits_plugin_awardedcredit a JOIN auth_user u ON u.id = a.user_id "
+                    "WHERE a.course_key = %s ORDER BY a.id", [str(course)])
+                total = len(writer.writerow(columns))
+                while True:
+                    chunk = cursor.fetchmany(2000)
+                    if not chunk:
+                        break
+                    for row in chunk:
+                        total += len(writer.writerow(row))
+
+        t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
+        results.append({"what": f"course report CSV, {size:,} awards", "ours_s": t_ours, "floor_s": t_floor,
+                        "ratio": ratio(t_ours, t_floor), "us_per_row": t_ours / size * 1e6,
+                        "peak_mb": peak_memory(ours) / 2 ** 20, "target": "<= 2x; memory flat"})
+
+
+def bench_summary(results, courses=200, per_course=5, repeat=7):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import count_queries, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+
+    learner = make_users(1, "summary_learner_")[0]
+    for index in range(courses):
+        course = make_course(f"course-v1:Bench+Summary{index}+1", per_course, name=f"Summary course {index}")
+        api.award_course_credits(learner, course)
+
+    def ours():
+        summary = api.get_learner_summary(learner)
+        assert len(summary.awards) == courses * per_course
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT credit_type_name, unit, SUM(amount) FROM credits_plugin_awardedcredit "
+                           "WHERE user_id = %s AND status = 'awarded' GROUP BY credit_type_name, unit", [learner])
+            cursor.fetchall()
+
+    queries = count_queries(ours)
+    t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
+    results.append({"what": f"learner summary, {courses * per_course:,} awards in {courses} courses",
+                    "ours_us": t_ours * 1e6, "floor_us": t_floor * 1e6, "ratio": ratio(t_ours, t_floor),
+                    "queries": queries, "target": "<= 3 queries; <= 3x"})
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "mysql"], default="sqlite")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    args = parser.parse_args(argv)
+    configure(args.db)
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    fresh_database()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    scenarios = {
+        "award": lambda r: bench_award(r),
+        "fastpath": lambda r: bench_fast_path(r),
+        "backfill": lambda r: bench_backfill(r, sizes),
+        "report": lambda r: bench_report(r, sizes),
+        "summary": lambda r: bench_summary(r),
+    }
+    wanted = [s for s in args.only.split(",") if s] or list(scenarios)
+    results = []
+    for name in wanted:
+        started = time.perf_counter()
+        scenarios[name](results)
+        print(f"  [{args.db}] {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump({"db": args.db, "vendor": connection.vendor, "results": results}, handle, default=str)
+
+
+if __name__ == "__main__":
+    main()
