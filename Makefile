@@ -32,9 +32,9 @@ test-mysql: $(STAMP) ## run the whole suite on MariaDB/MySQL (127.0.0.1:3306, ro
 	CREDITS_TEST_DB=mysql $(BIN)/python -m pytest
 
 quality: $(STAMP) ## lint, import layers, migrations and PII checks
-	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench
+	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench setup.py
 	$(BIN)/lint-imports
-	$(BIN)/python demo/manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/code_annotations django_find_annotations \
 		--config_file .pii_annotations.yml --lint --report --coverage
 
@@ -53,6 +53,7 @@ bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench
 
 tox: $(STAMP) ## run the supported Python/Django matrix
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
 	$(BIN)/tox
 
 requirements: ## recompile requirements/*.txt from the .in files
