@@ -212,7 +212,6 @@ def bench_backfill(results, sizes, batch=1000, repeat=2):
         results.append({"what": f"backfill, {size:,} learners x 3 credits", "ours_s": t_ours, "floor_s": t_floor,
                         "ratio": ratio(t_ours, t_floor), "us_per_row": t_ours / (3 * size) * 1e6,
                         "peak_mb": memory / 2 ** 20, "target": "<= 1.5x; <= 50 MB; flat per row"})
-        del rows
 
 
 def bench_report(results, sizes, repeat=2):

@@ -42,20 +42,13 @@ from credits_plugin.services.courses import (
     set_course_enabled,
     set_course_settings,
 )
-from credits_plugin.services.retirement import retire_learner
-from credits_plugin.services.triggers import (
-    award_on_trigger,
-    course_award_flags,
-    revoke_for_revoked_certificate,
-)
-from credits_plugin.services.triggers import invalidate_course as forget_course_flags
 from credits_plugin.services.reports import (
     count_course_awards,
     get_learner_summary,
     iter_course_awards,
     page_course_awards,
 )
-from credits_plugin.validation import parse_course_key, parse_id
+from credits_plugin.services.retirement import retire_learner
 from credits_plugin.services.structure import (
     archive_credit,
     archive_credit_type,
@@ -70,6 +63,13 @@ from credits_plugin.services.structure import (
     update_credit,
     update_credit_type,
 )
+from credits_plugin.services.triggers import (
+    award_on_trigger,
+    course_award_flags,
+    revoke_for_revoked_certificate,
+)
+from credits_plugin.services.triggers import invalidate_course as forget_course_flags
+from credits_plugin.validation import parse_course_key, parse_id
 
 # (value, label) of the award triggers, for forms.
 AWARD_TRIGGER_CHOICES = AwardTrigger.choices

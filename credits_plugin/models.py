@@ -22,11 +22,11 @@ from credits_plugin.constants import (
     AWARD_SOURCES,
     AWARD_STATUSES,
     AWARD_TRIGGERS,
-    AwardStatus,
-    AwardTrigger,
     MAX_NAME_LENGTH,
     MAX_REFERENCE_LENGTH,
     MAX_UNIT_LENGTH,
+    AwardStatus,
+    AwardTrigger,
 )
 
 CHECK_KWARG = "condition" if django.VERSION >= (5, 1) else "check"  # Django 5.1 renamed check= to condition=

@@ -15,11 +15,11 @@ from credits_plugin.constants import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX,
     AMOUNT_MIN,
-    AwardTrigger,
     MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     MAX_REFERENCE_LENGTH,
     MAX_UNIT_LENGTH,
+    AwardTrigger,
 )
 from credits_plugin.exceptions import CreditsValidationError
 

@@ -2,7 +2,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from credits_plugin.constants import AwardTrigger, MAX_REFERENCE_LENGTH
+from credits_plugin.constants import MAX_REFERENCE_LENGTH, AwardTrigger
 from credits_plugin.data import CourseCreditSettingsData
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
@@ -67,7 +67,7 @@ def _clean_designations(entries, current_credit_ids, errors):
         wanted_ids.append(credit_id)
     found = Credit.objects.select_related("credit_type").in_bulk([i for i in wanted_ids if i is not None])
     cleaned, seen = [], set()
-    for index, (entry, credit_id) in enumerate(zip(entries, wanted_ids)):
+    for index, (entry, credit_id) in enumerate(zip(entries, wanted_ids, strict=True)):
         if credit_id is None:
             continue
         credit = found.get(credit_id)

@@ -92,7 +92,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Authentication of the REST API as in Open edX: JWT (edx-drf-extensions) and session.
 # A symmetric test key only: the demo issues no tokens.
 JWT_AUTH = {
-    "JWT_ISSUERS": [{"ISSUER": "demo-issuer", "SECRET_KEY": "demo-jwt-secret-for-tests-only-0123456789", "AUDIENCE": "demo-audience"}],
+    "JWT_ISSUERS": [{"ISSUER": "demo-issuer", "SECRET_KEY": "demo-jwt-secret-for-tests-only-0123456789",
+                     "AUDIENCE": "demo-audience"}],
     "JWT_ISSUER": "demo-issuer",
     "JWT_AUDIENCE": "demo-audience",
     "JWT_SECRET_KEY": "demo-jwt-secret-for-tests-only-0123456789",

@@ -111,7 +111,8 @@ def test_archived_credit_cannot_be_newly_designated_but_existing_keeps_working()
     assert "archived" in error.value.field_errors["credits.0.credit"][0]
     archived_type_credit = CreditFactory(credit_type=CreditTypeFactory(is_active=False))
     with pytest.raises(CreditsValidationError):
-        api.set_course_settings(other_course, enabled=True, credits=[{"credit": archived_type_credit.pk, "amount": "1"}])
+        api.set_course_settings(other_course, enabled=True,
+                                credits=[{"credit": archived_type_credit.pk, "amount": "1"}])
     assert api.get_course_settings(other_course).credits == ()
 
 

@@ -108,7 +108,7 @@ def test_course_report_streams_filters_and_searches(two_courses, staff_user):
 
 
 def test_course_report_reads_in_chunks(two_courses, django_assert_max_num_queries):
-    for i in range(5):
+    for _ in range(5):
         api.award_course_credits(UserFactory(), COURSE_ID)
     with django_assert_max_num_queries(3):  # course names + the streamed select
         assert len(list(api.iter_course_awards(COURSE_ID, chunk_size=2))) == 10

@@ -33,6 +33,9 @@ class StandaloneCourseAccess(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "course_key", "role"],
                                                name="credits_standalone_access_unique")]
 
+    def __str__(self):
+        return f"{self.role} of {self.course_key}"
+
 
 class StandaloneCourseGrade(models.Model):
     """
@@ -49,3 +52,6 @@ class StandaloneCourseGrade(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "user"],
                                                name="credits_standalone_grade_unique")]
+
+    def __str__(self):
+        return f"{self.course_key}: {'passing' if self.passed else 'not passing'}"

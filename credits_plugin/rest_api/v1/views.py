@@ -3,9 +3,9 @@ Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
 and shapes the answer; rules and validation live in the API.
 """
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from rest_framework import permissions, status

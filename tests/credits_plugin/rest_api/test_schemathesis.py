@@ -8,8 +8,8 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from credits_plugin import api
 from tests.factories import UserFactory
