@@ -21,6 +21,7 @@ __all__ = [
     "has_course_staff_access",
     "has_studio_write_access",
     "iter_passing_user_ids",
+    "count_passing_users",
 ]
 
 
@@ -55,6 +56,11 @@ def get_certificate_url(user, course_key):
 def iter_passing_user_ids(course_key, batch_size=1000):
     """Lists of at most ``batch_size`` ids of learners passing the course now, in increasing id order."""
     return get_backend().iter_passing_user_ids(course_key, batch_size)
+
+
+def count_passing_users(course_key):
+    """How many learners pass the course now (for a backfill's progress bar)."""
+    return get_backend().count_passing_users(course_key)
 
 
 def get_user_by_username(username):

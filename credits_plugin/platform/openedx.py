@@ -57,6 +57,12 @@ def iter_passing_user_ids(course_key, batch_size):
         last_id = batch[-1]
 
 
+def count_passing_users(course_key):
+    from lms.djangoapps.grades.models import PersistentCourseGrade
+
+    return PersistentCourseGrade.objects.filter(course_id=course_key, passed_timestamp__isnull=False).count()
+
+
 def get_user_by_username(username):
     return get_user_model().objects.filter(username=username).first()
 

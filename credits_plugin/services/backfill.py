@@ -35,6 +35,7 @@ STATUS_TIMEOUT = 7 * 24 * 3600
 class BackfillCounts:
     """Progress of a backfill run."""
 
+    expected_learners: int = 0  # passing when the run started (learners may pass meanwhile)
     learners: int = 0
     awarded: int = 0
     already_awarded: int = 0
@@ -73,7 +74,7 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
         raise CreditsValidationError(_("The batch size must be at least 1."),
                                      field_errors={"batch_size": [_("Use a whole number of 1 or more.")]})
     designations = _designations(course_key, require_enabled=True)
-    counts = BackfillCounts()
+    counts = BackfillCounts(expected_learners=platform.count_passing_users(course_key))
     insert, templates = _award_inserter(designations, course_key)
     new_uuid = uuid_module.uuid4 if insert.connection.features.has_native_uuid_field else (
         lambda: uuid_module.uuid4().hex)

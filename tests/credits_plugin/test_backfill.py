@@ -101,6 +101,11 @@ def test_command_prints_counts_and_fails_clearly(enabled_course):
     out, err = StringIO(), StringIO()
     call_command("backfill_course_credits", COURSE_ID, "--batch-size", "10", stdout=out, stderr=err)
     assert "30 passing learner(s) read in 3 batch(es); awarded 60 credit(s); 0 already held" in out.getvalue()
+    assert "[##############################] 100% 30/30 learners" not in err.getvalue()  # every 10th batch only
+    err = StringIO()
+    call_command("backfill_course_credits", COURSE_ID, "--batch-size", "1", "--dry-run", stdout=StringIO(),
+                 stderr=err)
+    assert "[##########....................]  33% 10/30 learners" in err.getvalue()
     out = StringIO()
     call_command("backfill_course_credits", COURSE_ID, "--dry-run", stdout=out, stderr=StringIO())
     assert "would award 0 credit(s); 60 already held" in out.getvalue()

@@ -12,6 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from credits_plugin import api
 
 
+def progress_bar(done, total, width=30):
+    """``[#######.......]  45%``; full when more learners passed during the run than at its start."""
+    share = 1.0 if not total else min(done / total, 1.0)
+    filled = int(round(share * width))
+    return f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}"
+
+
 class Command(BaseCommand):
     help = "Award a course's designated credits to every learner passing it now who does not hold them yet."
 
@@ -26,12 +33,13 @@ class Command(BaseCommand):
         show_progress = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
 
         def progress(counts):
-            line = (f"\r{counts.learners} learners read, {counts.awarded} credit(s) "
+            line = (f"{progress_bar(counts.learners, counts.expected_learners)} {counts.learners}/"
+                    f"{counts.expected_learners} learners, {counts.awarded} credit(s) "
                     f"{'to award' if dry_run else 'awarded'}, {counts.already_awarded} already held")
             if show_progress:
-                self.stderr.write(line, ending="")
+                self.stderr.write("\r" + line, ending="")
             elif counts.batches % 10 == 0:
-                self.stderr.write(line.lstrip("\r"))
+                self.stderr.write(line)
 
         try:
             counts = api.backfill_course_credits(course_id, batch_size=options["batch_size"], dry_run=dry_run,

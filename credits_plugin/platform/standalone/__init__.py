@@ -60,6 +60,12 @@ def iter_passing_user_ids(course_key, batch_size):
         last_id = batch[-1]
 
 
+def count_passing_users(course_key):
+    from credits_plugin.platform.standalone.models import StandaloneCourseGrade
+
+    return StandaloneCourseGrade.objects.filter(course_key=course_key, passed=True).count()
+
+
 def get_user_by_username(username):
     return get_user_model().objects.filter(username=username).first()
 
