@@ -44,6 +44,7 @@ from credits_plugin.services.courses import (
 )
 from credits_plugin.services.reports import (
     count_course_awards,
+    get_learner_course_awards,
     get_learner_summary,
     iter_course_awards,
     page_course_awards,
@@ -120,6 +121,7 @@ __all__ = [
     "retire_learner",
     # reports
     "get_learner_summary",
+    "get_learner_course_awards",
     "iter_course_awards",
     "page_course_awards",
     # helpers

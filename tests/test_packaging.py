@@ -137,6 +137,9 @@ def test_wheel_ships_migrations_and_the_xblock(wheel_names):
         assert f"credits_plugin/migrations/{migration}" in wheel_names
     assert "credits_plugin/platform/standalone/migrations/0001_initial.py" in wheel_names
     assert {"credits_xblock/__init__.py", "credits_xblock/block.py"} <= wheel_names
+    static = {f"credits_xblock/{path.relative_to(REPO / 'credits_xblock').as_posix()}"
+              for path in (REPO / "credits_xblock" / "static").rglob("*") if path.is_file()}
+    assert static and static <= wheel_names
     assert not any(name.split("/")[0] in {"tests", "demo", "bench"} for name in wheel_names)
 
 

@@ -100,6 +100,21 @@ def _course_awards(course_key, status, search, start, end):
     return course_key, award_values(queryset.order_by("id"))
 
 
+def get_learner_course_awards(user, course_key):
+    """
+    A learner's awards in one course (every status), oldest first: one query.
+
+    ``course_name`` of the results is the course id (no name look-up: the XBlock and
+    per-course pages know the course already).
+    """
+    course_key = parse_course_key(course_key)
+    user_id = user if isinstance(user, int) and not isinstance(user, bool) else resolve_user(user).pk
+    rows = award_values(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key)
+                        .order_by("awarded_at", "id"))
+    keys = CourseKeys({str(course_key): course_key})
+    return tuple(award_data_from_values(row, {}, keys) for row in rows)
+
+
 def iter_course_awards(course_key, *, status=None, search=None, start=None, end=None,
                        chunk_size=REPORT_CHUNK_SIZE):
     """

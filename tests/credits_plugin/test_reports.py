@@ -112,3 +112,17 @@ def test_course_report_reads_in_chunks(two_courses, django_assert_max_num_querie
         api.award_course_credits(UserFactory(), COURSE_ID)
     with django_assert_max_num_queries(3):  # course names + the streamed select
         assert len(list(api.iter_course_awards(COURSE_ID, chunk_size=2))) == 10
+
+
+def test_learner_course_awards_one_query(learner, two_courses, django_assert_num_queries, staff_user):
+    api.award_course_credits(learner, COURSE_ID)
+    first = api.award_course_credits(learner, OTHER_COURSE).created[0]
+    api.revoke_award(first.uuid, acting_user=staff_user, reason="r")
+    with django_assert_num_queries(1):
+        awards = api.get_learner_course_awards(learner.pk, OTHER_COURSE)
+    assert [(a.credit_name, a.status) for a in awards] == [("Ethics", "revoked")]
+    assert len(api.get_learner_course_awards(learner.username, COURSE_ID)) == 2
+    with pytest.raises(CreditsNotFound):
+        api.get_learner_course_awards("ghost", COURSE_ID)
+    with pytest.raises(CreditsValidationError):
+        api.get_learner_course_awards(learner, "nope")
