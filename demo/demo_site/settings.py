@@ -83,7 +83,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # Celery runs tasks in-process in the demo: no broker to start.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,110 @@
+"""
+Browser tests: Debian's headless Chromium (selenium + chromium-driver) against the
+demo site served by pytest-django's live server, with axe-core for accessibility.
+
+They skip, saying why, where Chromium, its driver or axe-core is missing; .ci/run
+installs all three (apt-get install chromium chromium-driver; npm ci in tests/browser).
+Screenshots are saved under test-artifacts/screenshots/.
+"""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def pytest_collection_modifyitems(config, items):
+    reasons = []
+    if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
+        reasons.append("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+    if not AXE.exists():
+        reasons.append("needs axe-core (cd tests/browser && npm ci)")
+    try:
+        import selenium  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        reasons.append("needs selenium (requirements/test.txt)")
+    if reasons:
+        for item in items:
+            if str(HERE) in str(item.fspath):
+                item.add_marker(pytest.mark.skip(reason="; ".join(reasons)))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from selenium import webdriver  # pylint: disable=import-outside-toplevel
+    from selenium.webdriver.chrome.service import Service  # pylint: disable=import-outside-toplevel
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", "--window-size=1280,1600", "--lang=en"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def demo(transactional_db, live_server, browser):
+    """The demo site with its sample data, served live; a signed-out browser."""
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    browser.delete_all_cookies()
+    return Site(live_server.url, browser)
+
+
+class Site:
+    """What a person does on the demo site: open pages, sign in, fill forms; plus axe and screenshots."""
+
+    def __init__(self, url, driver):
+        self.url, self.driver = url, driver
+
+    def open(self, path):
+        self.driver.get(self.url + path)
+        return self.driver
+
+    def sign_in(self, username, password=None):
+        from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
+
+        self.driver.delete_all_cookies()
+        self.open("/accounts/login/?next=/")
+        self.driver.find_element(By.NAME, "username").send_keys(username)
+        self.driver.find_element(By.NAME, "password").send_keys(password or username)
+        self.driver.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+        assert "/accounts/login/" not in self.driver.current_url, f"could not sign in as {username}"
+
+    def text(self):
+        from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
+
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def axe(self, context=None):
+        """axe-core's serious and critical violations on the current page (or inside ``context``)."""
+        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(arguments[0] || document, {resultTypes: ['violations']})"
+            ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error',"
+            " impact: 'critical', help: String(e), nodes: []}])));", context)
+        violations = json.loads(result)
+        return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+    def screenshot(self, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+def describe(violations):
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> "
+                     f"{[n.get('target') for n in v.get('nodes', [])][:3]}" for v in violations)
