@@ -61,10 +61,12 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     """
     course_key = parse_course_key(course_key)
     user_id = user if isinstance(user, int) else user.pk
-    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type"))
+    # order_by(): the models' default orderings would add joins this hot path does not need.
+    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
+                        .order_by())
     if not designations:
         return AwardResult()
-    existing = dict(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key)
+    existing = dict(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key).order_by()
                     .values_list("credit_id", "status"))
     now = timezone.now()
     new_rows = [snapshot(d, user_id, course_key, source=source, now=now)
@@ -72,8 +74,10 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     created = ()
     if new_rows:
         AwardedCredit.objects.bulk_create(new_rows, ignore_conflicts=True)
-        created = tuple(award_data(row) for row in AwardedCredit.objects.filter(
-            uuid__in=[row.uuid for row in new_rows]).select_related("user", "awarded_by", "revoked_by"))
+        # Which of our rows went in (a concurrent award may have won some): read back their ids only.
+        inserted = dict(AwardedCredit.objects.filter(uuid__in=[row.uuid for row in new_rows]).order_by()
+                        .values_list("uuid", "user__username"))
+        created = tuple(award_data(row, username=inserted[row.uuid]) for row in new_rows if row.uuid in inserted)
         announce_awarded(created)
     revoked = sum(1 for status in existing.values() if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
