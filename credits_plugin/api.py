@@ -66,8 +66,10 @@ from credits_plugin.services.structure import (
 )
 from credits_plugin.services.triggers import (
     award_on_trigger,
+    bump_structure_version,
     course_award_flags,
     revoke_for_revoked_certificate,
+    structure_version,
 )
 from credits_plugin.services.triggers import invalidate_course as forget_course_flags
 from credits_plugin.validation import parse_course_key, parse_id
@@ -111,6 +113,8 @@ __all__ = [
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",
+    "structure_version",
+    "bump_structure_version",
     "award_on_trigger",
     "revoke_for_revoked_certificate",
     "backfill_course_credits",

@@ -78,15 +78,33 @@ class CreditsPluginConfig(AppConfig):
         # cached answer the event receivers use.
         from django.db.models.signals import post_delete, post_save  # pylint: disable=import-outside-toplevel
 
-        from credits_plugin.models import CourseCredit, CourseCreditSettings  # pylint: disable=import-outside-toplevel
+        from credits_plugin.models import (  # pylint: disable=import-outside-toplevel
+            CourseCredit,
+            CourseCreditSettings,
+            Credit,
+            CreditType,
+        )
 
         for model in (CourseCreditSettings, CourseCredit):
             post_save.connect(_forget_course_flags, sender=model, dispatch_uid=f"credits_flags_save_{model.__name__}")
             post_delete.connect(_forget_course_flags, sender=model,
                                 dispatch_uid=f"credits_flags_delete_{model.__name__}")
+        # An edit of a credit or type changes what every course carrying it shows.
+        for model in (CreditType, Credit):
+            post_save.connect(_structure_changed, sender=model, dispatch_uid=f"credits_structure_save_{model.__name__}")
+            post_delete.connect(_structure_changed, sender=model,
+                                dispatch_uid=f"credits_structure_delete_{model.__name__}")
 
 
 def _forget_course_flags(sender, instance, **kwargs):  # pylint: disable=unused-argument
     from credits_plugin.api import forget_course_flags  # pylint: disable=import-outside-toplevel
+    from credits_plugin.filters.common import forget_course_card  # pylint: disable=import-outside-toplevel
 
     forget_course_flags(instance.course_key)
+    forget_course_card(instance.course_key)
+
+
+def _structure_changed(sender, instance, **kwargs):  # pylint: disable=unused-argument
+    from credits_plugin.api import bump_structure_version  # pylint: disable=import-outside-toplevel
+
+    bump_structure_version()

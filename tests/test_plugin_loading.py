@@ -188,7 +188,9 @@ def test_merge_is_idempotent(initial):
 
 @pytest.fixture
 def our_steps(monkeypatch):
-    """Give the plugin's FILTER_STEPS (shared by common and production) some steps for the test."""
+    """Give the plugin's FILTER_STEPS (shared by common and production) only these steps for the test."""
+    for filter_type in list(common.FILTER_STEPS):
+        monkeypatch.delitem(common.FILTER_STEPS, filter_type)
     for filter_type, steps in OURS.items():
         monkeypatch.setitem(common.FILTER_STEPS, filter_type, list(steps))
     assert production.FILTER_STEPS is common.FILTER_STEPS

@@ -107,6 +107,9 @@ def _manual_award(course_key, learner, acting_user, reason, credit_ids):
     designations = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
     if credit_ids is not None:
         wanted = {parse_id(i) for i in credit_ids}
+        if None in wanted:
+            raise CreditsValidationError(_("Choose credits by their ids."),
+                                         field_errors={"credits": [_("Choose among the credits this course awards.")]})
         designations = [d for d in designations if d.credit_id in wanted]
         unknown = wanted - {d.credit_id for d in designations}
         if unknown:

@@ -75,6 +75,34 @@ def invalidate_course(course_key):
     transaction.on_commit(lambda: cache.delete(key))
 
 
+STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
+
+
+def structure_version():
+    """
+    A number that changes whenever a credit type or credit changes (name, unit, reference...).
+
+    Caches of what courses show (the about card) put it in their keys, so an edit of a
+    credit shows everywhere at once without knowing every course that carries it.
+    """
+    version = cache.get(STRUCTURE_VERSION_KEY)
+    if version is None:
+        cache.add(STRUCTURE_VERSION_KEY, 1, None)
+        version = cache.get(STRUCTURE_VERSION_KEY) or 1
+    return version
+
+
+def bump_structure_version():
+    """Change the structure version, now and once the current transaction commits."""
+    def bump():
+        try:
+            cache.incr(STRUCTURE_VERSION_KEY)
+        except ValueError:  # not cached (evicted or never read): any new number will do
+            cache.set(STRUCTURE_VERSION_KEY, structure_version() + 1, None)
+    bump()
+    transaction.on_commit(bump)
+
+
 def award_on_trigger(user_id, course_key, trigger):
     """
     Award the course's credits to a learner if the course awards on ``trigger`` now.

@@ -9,6 +9,29 @@ from credits_plugin import templates_dir
 
 FILTER_STEPS = {
     # filter type -> the plugin's steps, added after any steps of other plugins.
+    # Every filter below exists in openedx-filters 2.1 except the instructor dashboard
+    # tabs one (3.x); an entry for a filter the installed library lacks is never read.
+    "org.openedx.learning.certificate.render.started.v1": [
+        "credits_plugin.filters.certificate.CertificateCredits",
+    ],
+    "org.openedx.learning.course_about.render.started.v1": [
+        "credits_plugin.filters.course_about.CourseAboutCredits",
+    ],
+    "org.openedx.learning.dashboard.render.started.v1": [
+        "credits_plugin.filters.dashboard.DashboardCredits",
+    ],
+    "org.openedx.learning.home.courserun.api.rendered.started.v1": [
+        "credits_plugin.filters.learner_home.CourseRunCredits",
+    ],
+    "org.openedx.learning.home.enrollment.api.rendered.v1": [
+        "credits_plugin.filters.learner_home.EnrollmentCredits",
+    ],
+    "org.openedx.learning.instructor.dashboard.render.started.v1": [
+        "credits_plugin.filters.instructor.InstructorDashboardCredits",
+    ],
+    "org.openedx.learning.instructor.dashboard.tabs.requested.v1": [
+        "credits_plugin.filters.instructor.InstructorDashboardCreditsTab",
+    ],
 }
 
 DEFAULTS = {
@@ -59,6 +82,14 @@ def add_templates_dir(settings):
         engine["DIRS"] = dirs
 
 
+def add_mako_templates_dir(settings):
+    """Let the platform's Mako lookup find the plugin's page templates (only where Mako is configured)."""
+    dirs = getattr(settings, "MAKO_TEMPLATE_DIRS_BASE", None)
+    folder = str(templates_dir() / "credits_plugin" / "mako")
+    if dirs is not None and folder not in [str(d) for d in dirs]:
+        dirs.append(folder)
+
+
 def plugin_settings(settings):
     """Set the defaults and register the plugin's filter steps and templates."""
     for name, value in DEFAULTS.items():
@@ -67,3 +98,4 @@ def plugin_settings(settings):
     settings.OPEN_EDX_FILTERS_CONFIG = merge_filter_steps(getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None),
                                                           FILTER_STEPS)
     add_templates_dir(settings)
+    add_mako_templates_dir(settings)

@@ -79,8 +79,20 @@ class Site:
         self.open("/accounts/login/?next=/")
         self.driver.find_element(By.NAME, "username").send_keys(username)
         self.driver.find_element(By.NAME, "password").send_keys(password or username)
-        self.driver.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, "[type=submit]"))
         assert "/accounts/login/" not in self.driver.current_url, f"could not sign in as {username}"
+
+    def click_and_wait(self, element, timeout=15):
+        """Click something that loads a new page, and wait until the old page is gone."""
+        from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
+        from selenium.webdriver.support import expected_conditions  # pylint: disable=import-outside-toplevel
+        from selenium.webdriver.support.wait import WebDriverWait  # pylint: disable=import-outside-toplevel
+
+        old_page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old_page))
+        WebDriverWait(self.driver, timeout).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete")
 
     def text(self):
         from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel

@@ -27,7 +27,7 @@ def test_author_enables_credits_picks_two_and_saves(demo):
         field.send_keys(amount)
         chosen.append(int(checkbox.get_attribute("value")))
     demo.screenshot("studio-before-save")
-    driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[value=save]"))
     assert "Credit settings saved." in demo.text()
     demo.screenshot("studio-saved")
 
@@ -46,7 +46,7 @@ def test_an_error_is_shown_next_to_its_field_and_nothing_is_saved(demo):
     amount = driver.find_element(By.ID, f"amount-{credit_id}")
     amount.clear()
     amount.send_keys("0")
-    driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[value=save]"))
     assert "Nothing was saved" in demo.text()
     assert "greater than zero" in driver.find_element(By.ID, f"amount-{credit_id}-error").text
     assert driver.find_element(By.ID, f"amount-{credit_id}").get_attribute("aria-invalid") == "true"

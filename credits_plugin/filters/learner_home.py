@@ -1,0 +1,87 @@
+"""
+Credits in the learner dashboard micro-frontend's API (learner home).
+
+The platform serializes each enrollment card in two parts and runs one filter on
+each: ``CourseRunAPIRenderStarted`` (``serialized_courserun``, keys such as
+``courseId``) and ``CourseEnrollmentAPIRenderStarted`` (``course_key``,
+``serialized_enrollment``). The steps add:
+
+* ``courseRun.offeredCredits`` and ``enrollment.offeredCredits``: the credits the
+  course awards (from the cached course card: no query when warm);
+* ``enrollment.earnedCredits``: what the learner earned in the course (awards
+  that stand).
+
+The learner's awards are read once per request, for all their courses together,
+and kept in the request cache (edx-django-utils ``RequestCache``, cleared by the
+platform's middleware at each request): a dashboard of 20 enrollments costs at
+most two queries. The MFE shows these keys only through a widget (plugin slot).
+"""
+from edx_django_utils.cache import RequestCache
+from openedx_filters import PipelineStep
+
+from credits_plugin import api
+from credits_plugin.constants import AwardStatus
+from credits_plugin.filters.common import course_card, current_user, safe_step, to_course_key
+
+REQUEST_CACHE_NAMESPACE = "credits_plugin.filters.learner_home"
+
+
+def _offered(course_key):
+    """The course's credits in the MFE's camelCase, memoized for the request."""
+    cache = RequestCache(REQUEST_CACHE_NAMESPACE)
+    key = f"offered.{course_key}"
+    cached = cache.get_cached_response(key)
+    if cached.is_found:
+        return cached.value
+    offered = [
+        {"creditName": item["credit_name"], "creditType": item["credit_type_name"], "amount": item["amount"],
+         "unit": item["unit"], "referenceNumber": item["reference_number"]}
+        for item in course_card(course_key)
+    ]
+    cache.set(key, offered)
+    return offered
+
+
+def _earned_by_course(user):
+    """``{course id: [earned credit, ...]}`` for all the learner's courses: read once per request."""
+    cache = RequestCache(REQUEST_CACHE_NAMESPACE)
+    key = f"earned.{user.pk}"
+    cached = cache.get_cached_response(key)
+    if cached.is_found:
+        return cached.value
+    earned = {}
+    for award in api.get_learner_summary(user).awards:
+        if award.status != AwardStatus.AWARDED:
+            continue
+        earned.setdefault(str(award.course_key), []).append({
+            "uuid": str(award.uuid), "creditName": award.credit_name, "creditType": award.credit_type_name,
+            "amount": str(award.amount), "unit": award.unit, "referenceNumber": award.reference_number,
+            "awardedAt": award.awarded_at.isoformat(),
+        })
+    cache.set(key, earned)
+    return earned
+
+
+class CourseRunCredits(PipelineStep):
+    """Add the course's credits to a learner-home course run."""
+
+    @safe_step
+    def run_filter(self, serialized_courserun, **kwargs):  # pylint: disable=arguments-differ,unused-argument
+        course_key = to_course_key((serialized_courserun or {}).get("courseId"))
+        if course_key is None:
+            return {}
+        return {"serialized_courserun": {**serialized_courserun, "offeredCredits": _offered(course_key)}}
+
+
+class EnrollmentCredits(PipelineStep):
+    """Add the course's credits and what the learner earned in it to a learner-home enrollment."""
+
+    @safe_step
+    def run_filter(self, course_key, serialized_enrollment, **kwargs):  # pylint: disable=arguments-differ,unused-argument
+        key = to_course_key(course_key)
+        user = current_user()
+        if key is None or serialized_enrollment is None:
+            return {}
+        earned = _earned_by_course(user).get(str(key), []) if user is not None else []
+        return {"serialized_enrollment": {**serialized_enrollment, "offeredCredits": _offered(key),
+                                          "earnedCredits": earned}}

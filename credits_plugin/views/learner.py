@@ -1,0 +1,45 @@
+"""
+The learner's own credits page: /credits/me/ (LMS).
+
+Totals per credit type (in each type's unit), every award with its course,
+date, amount, reference number, status and public verification link, a date
+range filter and a CSV download (``?format=csv``, the columns of the REST
+summary's awards). Dates are checked by ``credits_plugin.api``; a bad one is
+shown next to its field. Two queries whatever the number of awards.
+"""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from credits_plugin import api
+from credits_plugin.rest_api.v1.csv_export import csv_response
+from credits_plugin.rest_api.v1.serializers import SummaryAwardSerializer
+
+TEMPLATE = "credits_plugin/learner/summary.html"
+
+
+def _csv_filename(username, start, end):
+    """credits-<username>[-<from>][-<to>].csv; the dates were validated, and only safe characters are kept."""
+    parts = [username] + [part for part in (start, end) if part]
+    safe = ("".join(c for c in part if (c.isascii() and c.isalnum()) or c in "-_.@") for part in parts)
+    return "credits-" + "-".join(safe) + ".csv"
+
+
+@login_required
+@require_GET
+def my_credits(request):
+    """The signed-in learner's credits, as a page or (``?format=csv``) a streamed CSV."""
+    start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    context = {"start": start, "end": end, "field_errors": {}, "summary": None}
+    try:
+        summary = api.get_learner_summary(request.user, start or None, end or None)
+    except api.CreditsValidationError as exc:
+        context.update(error_summary=exc.message, field_errors=exc.field_errors)
+        return render(request, TEMPLATE, context, status=400)
+    if request.GET.get("format") == "csv":
+        return csv_response(summary.awards, SummaryAwardSerializer,
+                            _csv_filename(request.user.username, start, end))
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context.update(summary=summary, csv_query=query.urlencode(), filtered=bool(start or end))
+    return render(request, TEMPLATE, context)
