@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-mysql test-all quality demo demo-setup bench clean requirements tox
+.PHONY: help venv test test-mysql test-all test-tutor quality demo demo-setup bench clean requirements tox
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,8 +31,21 @@ test: $(STAMP) ## run the whole test suite (SQLite; MariaDB tests skip when it i
 test-mysql: $(STAMP) ## run the whole suite on MariaDB/MySQL (127.0.0.1:3306, root)
 	CREDITS_TEST_DB=mysql $(BIN)/python -m pytest
 
+# The Tutor plugin (tutor/) is tested with the real tutor and tutor-mfe of each supported
+# release, each in its own virtualenv: tutor pins click, jinja2 and more.
+TUTOR_RELEASES ?= 21 22
+
+.venv-tutor%/.installed: tutor/pyproject.toml
+	test -x .venv-tutor$*/bin/python || $(PYTHON) -m venv .venv-tutor$*
+	.venv-tutor$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-tutor$*/bin/python -m pip install --quiet "tutor==$*.*" "tutor-mfe==$*.*" -e tutor/
+	touch $@
+
+test-tutor: $(STAMP) $(TUTOR_RELEASES:%=.venv-tutor%/.installed) ## render the Tutor plugin with Tutor 21 and 22 (no Docker)
+	$(BIN)/python -m pytest tests/tutor
+
 quality: $(STAMP) ## lint, import layers, migrations and PII checks
-	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench setup.py
+	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench tutor setup.py
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/code_annotations django_find_annotations \
@@ -63,4 +76,4 @@ requirements: ## recompile requirements/*.txt from the .in files
 		--strip-extras --allow-unsafe -o $$f.txt $$f.in; done
 
 clean: ## remove the virtualenv, builds and the demo database
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .tox $(DEMO_DB)
+	rm -rf $(VENV) .venv-tutor21 .venv-tutor22 build dist *.egg-info .pytest_cache .tox $(DEMO_DB)

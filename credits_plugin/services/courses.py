@@ -9,6 +9,7 @@ from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.convert import designation_data
 from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.services.structure import set_history_user
+from credits_plugin.services.triggers import course_award_flags
 from credits_plugin.validation import (
     FieldErrors,
     check_one_per_type,
@@ -26,16 +27,18 @@ def _designations(course_key):
 
 
 def get_course_settings(course_key):
-    """The course's settings and designations; a course without settings has credits off."""
+    """
+    The course's settings and designations; a course without settings has credits off.
+
+    The settings come from the cached course flags (no query when warm, forgotten on every
+    change), the designations from one query.
+    """
     course_key = parse_course_key(course_key)
-    row = CourseCreditSettings.objects.filter(course_key=course_key).first()
+    flags = course_award_flags(course_key)
     credits = tuple(designation_data(d) for d in _designations(course_key))
-    if row is None:
-        return CourseCreditSettingsData(course_key=course_key, enabled=False, award_trigger=AwardTrigger.PASSING,
-                                        revoke_on_certificate_revoked=False, credits=credits)
     return CourseCreditSettingsData(
-        course_key=course_key, enabled=row.enabled, award_trigger=row.award_trigger,
-        revoke_on_certificate_revoked=row.revoke_on_certificate_revoked, credits=credits,
+        course_key=course_key, enabled=flags.enabled, award_trigger=flags.award_trigger,
+        revoke_on_certificate_revoked=flags.revoke_on_certificate_revoked, credits=credits,
     )
 
 

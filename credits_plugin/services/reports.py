@@ -3,7 +3,7 @@ import datetime
 from collections import OrderedDict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
@@ -128,12 +128,20 @@ def iter_course_awards(course_key, *, status=None, search=None, start=None, end=
     return (award_data_from_values(row, names, keys) for row in rows.iterator(chunk_size=chunk_size))
 
 
-def page_course_awards(course_key, *, offset=0, limit=50, status=None, search=None, start=None, end=None):
-    """One page of a course's awards: ``(total, awards)``, three queries whatever the course size."""
+def page_course_awards(course_key, *, offset=0, limit=50, status=None, search=None, start=None, end=None,
+                       course_names=True):
+    """
+    One page of a course's awards: ``(total, awards)``.
+
+    One query reads the page and the total together (a window count); a second looks up
+    the course's name unless ``course_names`` is False (``course_name`` is then the id).
+    A page past the end costs one more query, to count.
+    """
     course_key, rows = _course_awards(course_key, status, search, start, end)
-    total = rows.count()
-    page = list(rows[offset:offset + limit]) if offset < total else []
-    names, keys = platform.get_course_names([course_key]) if page else {}, CourseKeys({str(course_key): course_key})
+    page = list(rows.annotate(total_rows=Window(Count("id")))[offset:offset + limit])
+    total = page[0]["total_rows"] if page else (rows.count() if offset else 0)
+    names = platform.get_course_names([course_key]) if page and course_names else {}
+    keys = CourseKeys({str(course_key): course_key})
     return total, tuple(award_data_from_values(row, names, keys) for row in page)
 
 

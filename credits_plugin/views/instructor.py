@@ -129,12 +129,12 @@ def render_panel(request, course_key, *, include_style=True):
     page = _page_number(params.get(PAGE_PARAM))
     settings = api.get_course_settings(course_key)
     total, awards = api.page_course_awards(course_key, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                                           search=search or None)
+                                           search=search or None, course_names=False)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if page > pages:  # a page past the end (the report shrank, or a hand-made link): show the last one
         page = pages
         total, awards = api.page_course_awards(course_key, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                                               search=search or None)
+                                               search=search or None, course_names=False)
     backfill = api.get_backfill_status(course_key)
     csv_query = QueryDict(mutable=True)
     csv_query["format"] = "csv"

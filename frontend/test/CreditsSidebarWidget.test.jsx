@@ -1,0 +1,62 @@
+import React from 'react';
+import {
+  beforeEach, describe, expect, it,
+} from 'vitest';
+import { screen, within } from '@testing-library/react';
+
+import CreditsSidebarWidget from '../src/components/CreditsSidebarWidget';
+import * as f from './fixtures';
+import { LMS, renderInLocale, setUpApp } from './helpers';
+
+const SUMMARY = `${LMS}/api/credits/v1/learners/ada/summary/`;
+
+describe('CreditsSidebarWidget', () => {
+  let api;
+  beforeEach(() => { api = setUpApp({ username: 'ada' }); });
+
+  it('says it is loading until the summary arrives', async () => {
+    let answer;
+    api.onGet(SUMMARY).reply(() => new Promise((resolve) => { answer = resolve; }));
+    renderInLocale(<CreditsSidebarWidget />);
+    expect(screen.getByRole('heading', { name: 'My credits' })).toBeInTheDocument();
+    expect(screen.getByText('Loading credits…')).toBeInTheDocument();
+    answer([200, f.learnerSummary]);
+    expect(await screen.findByText('CPA Ontario')).toBeInTheDocument();
+    expect(screen.queryByText('Loading credits…')).not.toBeInTheDocument();
+  });
+
+  it("shows the signed-in learner's totals per type and links to their credits page", async () => {
+    api.onGet(SUMMARY).reply(200, f.learnerSummary);
+    renderInLocale(<CreditsSidebarWidget />);
+    const totals = await screen.findByLabelText('Credits earned, by type');
+    expect(within(totals).getByText('CPA Ontario')).toBeInTheDocument();
+    expect(within(totals).getByText('7.5 hours')).toBeInTheDocument();
+    expect(within(totals).getByText('Management')).toBeInTheDocument();
+    expect(within(totals).getByText('3 points')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /See all my credits/ })).toHaveAttribute('href', `${LMS}/credits/me/`);
+    expect(api.history.get).toHaveLength(1);
+  });
+
+  it('says so when the learner has no credits', async () => {
+    api.onGet(SUMMARY).reply(200, f.emptySummary);
+    renderInLocale(<CreditsSidebarWidget />);
+    expect(await screen.findByText(/You have not earned any credits yet/)).toBeInTheDocument();
+    expect(screen.queryByLabelText('Credits earned, by type')).not.toBeInTheDocument();
+  });
+
+  it('says the credits could not be loaded when the API fails', async () => {
+    api.onGet(SUMMARY).reply(403, f.forbidden);
+    renderInLocale(<CreditsSidebarWidget />);
+    expect(await screen.findByText('Your credits could not be loaded. Try again later.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /See all my credits/ })).toBeInTheDocument();
+  });
+
+  it('speaks French', async () => {
+    api.onGet(SUMMARY).reply(200, f.learnerSummary);
+    renderInLocale(<CreditsSidebarWidget />, 'fr');
+    expect(screen.getByRole('heading', { name: 'Mes crédits' })).toBeInTheDocument();
+    const totals = await screen.findByLabelText('Crédits obtenus, par type');
+    expect(within(totals).getByText('7,5 hours')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Voir tous mes crédits/ })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+"""Tutor plugin for Course Credits: ``tutor plugins enable course-credits``."""
