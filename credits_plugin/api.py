@@ -37,6 +37,7 @@ from credits_plugin.services.awards import (
 )
 from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
 from credits_plugin.services.courses import (
+    enabled_course_credits,
     get_course_settings,
     list_course_credits,
     set_course_enabled,
@@ -47,6 +48,7 @@ from credits_plugin.services.reports import (
     get_learner_course_awards,
     get_learner_summary,
     iter_course_awards,
+    list_learner_awards,
     page_course_awards,
 )
 from credits_plugin.services.retirement import retire_learner
@@ -68,6 +70,7 @@ from credits_plugin.services.triggers import (
     award_on_trigger,
     bump_structure_version,
     course_award_flags,
+    courses_version,
     revoke_for_revoked_certificate,
     structure_version,
 )
@@ -103,6 +106,7 @@ __all__ = [
     "set_course_settings",
     "set_course_enabled",
     "list_course_credits",
+    "enabled_course_credits",
     # awards
     "award_course_credits",
     "manual_award",
@@ -115,6 +119,7 @@ __all__ = [
     "forget_course_flags",
     "structure_version",
     "bump_structure_version",
+    "courses_version",
     "award_on_trigger",
     "revoke_for_revoked_certificate",
     "backfill_course_credits",
@@ -126,6 +131,7 @@ __all__ = [
     # reports
     "get_learner_summary",
     "get_learner_course_awards",
+    "list_learner_awards",
     "iter_course_awards",
     "page_course_awards",
     # helpers

@@ -25,7 +25,8 @@ import credits_plugin
 from credits_plugin.settings.common import DEFAULTS
 
 REPO = Path(__file__).resolve().parent.parent
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", ".venv-tutor*", ".tox", "build", "dist", "*.egg-info", "__pycache__",
+NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", ".venv-tutor*", ".tox", "build", "dist", "*.egg-info",
+                                    "__pycache__",
                                     "*.py[co]", "node_modules", "*.sqlite3", ".ruff_cache", ".pytest_cache",
                                     "test-artifacts", "htmlcov", ".coverage")
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 import crum
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
@@ -25,7 +24,7 @@ from credits_plugin import api, templates_dir
 
 logger = logging.getLogger(__name__)
 
-CARD_CACHE_KEY = "credits_plugin.filters.course_card.v2.{version}.{course_key}"
+CARDS_CACHE_KEY = "credits_plugin.filters.course_cards.v3.{structure}.{courses}"
 DEFAULT_CARD_TIMEOUT = 3600
 # The learner's own summary page (served by the plugin's URLs, mounted at the LMS root).
 LEARNER_SUMMARY_PATH = "/credits/me/"
@@ -115,11 +114,6 @@ def credit_line(name, type_name, amount, unit, reference_number=""):
 # --- the course card: a course's public credits ----------------------------------------------
 
 
-def _card_key(course_key):
-    # The structure version changes with any edit of a credit or type: the card follows at once.
-    return CARD_CACHE_KEY.format(version=api.structure_version(), course_key=course_key)
-
-
 def _card_item(designation):
     credit = designation.credit
     requires_reference = credit.credit_type.requires_reference_number
@@ -133,33 +127,33 @@ def _card_item(designation):
     }
 
 
-def _build_card(course_key):
-    flags = api.course_award_flags(course_key)
-    if not (flags.enabled and flags.has_credits):
-        return ()
-    return tuple(_card_item(d) for d in api.list_course_credits(course_key))
+def _all_cards():
+    """
+    The cards of every course whose credits are on, read together (one query) and cached.
+
+    The key holds the structure version (any credit or type edit) and the courses version
+    (any course's settings or designations): a change anywhere shows at once.
+    """
+    key = CARDS_CACHE_KEY.format(structure=api.structure_version(), courses=api.courses_version())
+    cards = cache.get(key)
+    if cards is None:
+        cards = {course_id: tuple(_card_item(d) for d in designations)
+                 for course_id, designations in api.enabled_course_credits().items()}
+        cache.set(key, cards, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_CARD_TIMEOUT))
+    return cards
 
 
 def course_card(course_key):
     """
     The credits a course awards, as plain dicts (nothing about any learner), or ``()``.
 
-    ``()`` when credits are off or none are designated. Cached per course: a warm
-    call costs no query, a cold one at most two (the cached course flags, then the
-    designations). ``forget_course_card`` drops the entry when the course changes.
-    Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
+    ``()`` when credits are off or none are designated. Every course's card is read in one
+    query and cached together, so a page of many courses costs at most one query, and none
+    when warm. Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
     reference_number (only for types that require one, else "").
     """
-    key = _card_key(course_key)
-    card = cache.get(key)
-    if card is None:
-        card = _build_card(course_key)
-        cache.set(key, card, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_CARD_TIMEOUT))
-    return card
+    return _all_cards().get(str(course_key), ())
 
 
-def forget_course_card(course_key):
-    """Drop the cached card of a course, now and once the current transaction commits."""
-    key = _card_key(course_key)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+def forget_course_card(course_key):  # pylint: disable=unused-argument
+    """Kept for callers: the cards follow the courses version, which every course change bumps."""

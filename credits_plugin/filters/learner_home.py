@@ -13,8 +13,10 @@ each: ``CourseRunAPIRenderStarted`` (``serialized_courserun``, keys such as
 
 The learner's awards are read once per request, for all their courses together,
 and kept in the request cache (edx-django-utils ``RequestCache``, cleared by the
-platform's middleware at each request): a dashboard of 20 enrollments costs at
-most two queries. The MFE shows these keys only through a widget (plugin slot).
+platform's middleware at each request); every course's credits come from the
+cached cards of all courses, read together: a dashboard of any number of
+enrollments costs at most two queries, even with cold caches. The MFE shows these
+keys only through a widget (plugin slot).
 """
 from edx_django_utils.cache import RequestCache
 from openedx_filters import PipelineStep
@@ -50,9 +52,7 @@ def _earned_by_course(user):
     if cached.is_found:
         return cached.value
     earned = {}
-    for award in api.get_learner_summary(user).awards:
-        if award.status != AwardStatus.AWARDED:
-            continue
+    for award in api.list_learner_awards(user, status=AwardStatus.AWARDED):
         earned.setdefault(str(award.course_key), []).append({
             "uuid": str(award.uuid), "creditName": award.credit_name, "creditType": award.credit_type_name,
             "amount": str(award.amount), "unit": award.unit, "referenceNumber": award.reference_number,

@@ -42,6 +42,21 @@ def get_course_settings(course_key):
     )
 
 
+def enabled_course_credits():
+    """
+    ``{course id: (CourseCreditData, ...)}`` for every course whose credits are on: one query.
+
+    Pages that show many courses at once (the learner dashboard) read this, cached, instead
+    of one query per course.
+    """
+    enabled = CourseCreditSettings.objects.filter(enabled=True).values("course_key")
+    result = {}
+    for designation in (CourseCredit.objects.filter(course_key__in=enabled).select_related("credit__credit_type")
+                        .order_by("course_key", "credit__credit_type__name", "credit__name")):
+        result.setdefault(str(designation.course_key), []).append(designation_data(designation))
+    return {course_id: tuple(credits) for course_id, credits in result.items()}
+
+
 def list_course_credits(course_key):
     """The credits a course designates (whether or not credits are switched on)."""
     return tuple(designation_data(d) for d in _designations(parse_course_key(course_key)))

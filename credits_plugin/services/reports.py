@@ -100,6 +100,22 @@ def _course_awards(course_key, status, search, start, end):
     return course_key, award_values(queryset.order_by("id"))
 
 
+def list_learner_awards(user, status=None):
+    """
+    Every award of a learner (or only those with ``status``), newest first: one query.
+
+    ``course_name`` of the results is the course id (no name look-up): for pages that know
+    their courses already, such as the learner dashboard.
+    """
+    user_id = user if isinstance(user, int) and not isinstance(user, bool) else resolve_user(user).pk
+    queryset = AwardedCredit.objects.filter(user_id=user_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    keys = CourseKeys()
+    return tuple(award_data_from_values(row, {}, keys)
+                 for row in award_values(queryset.order_by("-awarded_at", "id")))
+
+
 def get_learner_course_awards(user, course_key):
     """
     A learner's awards in one course (every status), oldest first: one query.

@@ -73,9 +73,30 @@ def invalidate_course(course_key):
     key = _cache_key(course_key)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    _bump(COURSES_VERSION_KEY)
 
 
 STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
+COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
+
+
+def _version(key):
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, 1, None)
+        version = cache.get(key) or 1
+    return version
+
+
+def _bump(key):
+    """Change a version number, now and once the current transaction commits."""
+    def bump():
+        try:
+            cache.incr(key)
+        except ValueError:  # not cached (evicted or never read): any new number will do
+            cache.set(key, _version(key) + 1, None)
+    bump()
+    transaction.on_commit(bump)
 
 
 def structure_version():
@@ -85,22 +106,16 @@ def structure_version():
     Caches of what courses show (the about card) put it in their keys, so an edit of a
     credit shows everywhere at once without knowing every course that carries it.
     """
-    version = cache.get(STRUCTURE_VERSION_KEY)
-    if version is None:
-        cache.add(STRUCTURE_VERSION_KEY, 1, None)
-        version = cache.get(STRUCTURE_VERSION_KEY) or 1
-    return version
+    return _version(STRUCTURE_VERSION_KEY)
 
 
 def bump_structure_version():
-    """Change the structure version, now and once the current transaction commits."""
-    def bump():
-        try:
-            cache.incr(STRUCTURE_VERSION_KEY)
-        except ValueError:  # not cached (evicted or never read): any new number will do
-            cache.set(STRUCTURE_VERSION_KEY, structure_version() + 1, None)
-    bump()
-    transaction.on_commit(bump)
+    _bump(STRUCTURE_VERSION_KEY)
+
+
+def courses_version():
+    """A number that changes whenever any course's settings or designations change."""
+    return _version(COURSES_VERSION_KEY)
 
 
 def award_on_trigger(user_id, course_key, trigger):

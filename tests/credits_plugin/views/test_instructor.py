@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.test import RequestFactory
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils.html import escape
