@@ -29,6 +29,8 @@ def mysql_answers():
 def fmt(result):
     if "ours_s" in result:
         timing = f"{result['ours_s']:.2f} s vs {result['floor_s']:.2f} s"
+    elif not result.get("floor_us"):
+        timing = f"{result['ours_us']:.1f} us" if result.get("ours_us") else "-"
     else:
         timing = f"{result['ours_us']:.1f} us vs {result['floor_us']:.1f} us"
     extra = []

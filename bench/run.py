@@ -298,6 +298,65 @@ def bench_summary(results, courses=200, per_course=5, repeat=7):
                     "queries": queries, "target": "<= 3 queries; <= 3x"})
 
 
+def bench_pages(results, enrollments=50, repeat=5):
+    """Queries and time of each page surface's filter step (the platform's own page is not ours to count)."""
+    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
+
+    import crum  # pylint: disable=import-outside-toplevel
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
+    from edx_django_utils.cache import RequestCache  # pylint: disable=import-outside-toplevel
+    from openedx_filters.learning.filters import (  # pylint: disable=import-outside-toplevel
+        CertificateRenderStarted,
+        CourseAboutRenderStarted,
+        CourseEnrollmentAPIRenderStarted,
+        CourseRunAPIRenderStarted,
+        DashboardRenderStarted,
+    )
+
+    from bench.measure import best_of, count_queries  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+
+    learner = get_user_model().objects.create(username="pages_learner")
+    courses = [make_course(f"course-v1:Bench+Page{i}+1", 3, name=f"Page course {i}") for i in range(enrollments)]
+    for course in courses:
+        api.award_course_credits(learner, course)
+    request = RequestFactory().get("/")
+    request.user = learner
+    crum.set_current_request(request)
+    crum.set_current_user(learner)
+    course = courses[0]
+
+    def certificate():
+        CertificateRenderStarted.run_filter({"course_id": str(course), "username": learner.username,
+                                             "accomplishment_user_id": learner.pk,
+                                             "accomplishment_copy_course_description": "A course."}, None)
+
+    def about():
+        CourseAboutRenderStarted.run_filter({"course": SimpleNamespace(id=course)}, "courseware/course_about.html")
+
+    def dashboard():
+        DashboardRenderStarted.run_filter({"user": learner}, "dashboard.html")
+
+    def learner_home():
+        RequestCache.clear_all_namespaces()
+        for key in courses:
+            CourseRunAPIRenderStarted.run_filter({"courseId": str(key)})
+            CourseEnrollmentAPIRenderStarted.run_filter(key, {"mode": "audit"})
+
+    surfaces = [("certificate", certificate, False), ("about card, cold", about, True), ("about card, warm", about, False),
+                ("legacy dashboard", dashboard, False), (f"learner home, {enrollments} enrollments", learner_home, False)]
+    for name, function, cold in surfaces:
+        if cold:
+            cache.clear()
+        queries = count_queries(function)
+        seconds = best_of(function, repeat=repeat) if not cold else None
+        results.append({"what": f"page: {name}", "ours_us": (seconds or 0) * 1e6, "floor_us": 0, "ratio": "-",
+                        "queries": queries, "target": "<= 2 queries; 0 for a warm about card"})
+    crum.set_current_request(None)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "mysql"], default="sqlite")
@@ -316,6 +375,7 @@ def main(argv=None):
         "backfill": lambda r: bench_backfill(r, sizes),
         "report": lambda r: bench_report(r, sizes),
         "summary": lambda r: bench_summary(r),
+        "pages": lambda r: bench_pages(r),
     }
     wanted = [s for s in args.only.split(",") if s] or list(scenarios)
     results = []
