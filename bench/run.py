@@ -345,8 +345,9 @@ def bench_pages(results, enrollments=50, repeat=5):
             CourseRunAPIRenderStarted.run_filter({"courseId": str(key)})
             CourseEnrollmentAPIRenderStarted.run_filter(key, {"mode": "audit"})
 
-    surfaces = [("certificate", certificate, False), ("about card, cold", about, True), ("about card, warm", about, False),
-                ("legacy dashboard", dashboard, False), (f"learner home, {enrollments} enrollments", learner_home, False)]
+    surfaces = [("certificate", certificate, False), ("about card, cold", about, True),
+                ("about card, warm", about, False), ("legacy dashboard", dashboard, False),
+                (f"learner home, {enrollments} enrollments", learner_home, False)]
     for name, function, cold in surfaces:
         if cold:
             cache.clear()
