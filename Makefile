@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-mysql test-all test-tutor quality demo demo-setup bench clean requirements tox
+.PHONY: help venv test test-mysql test-all test-matrix test-tutor quality demo demo-setup bench clean requirements tox
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ demo: demo-setup ## build, migrate, load sample data and serve the demo on http:
 
 bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench
+
+test-matrix: $(STAMP) ## the suite at the floors (Django 4.2) and on the newest releases (Python 3.12), as CI runs it
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/tox -e py311-django42-min,py312-django52-latest
 
 tox: $(STAMP) ## run the supported Python/Django matrix
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
