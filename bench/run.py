@@ -34,10 +34,16 @@ def fresh_database():
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
     else:
-        name = settings.DATABASES["default"]["NAME"]
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        import pymysql  # pylint: disable=import-outside-toplevel
+
+        db = settings.DATABASES["default"]
+        server = pymysql.connect(host=db["HOST"], port=int(db["PORT"]), user=db["USER"], password=db["PASSWORD"])
+        try:
+            with server.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS `{db['NAME']}`")
+                cursor.execute(f"CREATE DATABASE `{db['NAME']}` CHARACTER SET utf8mb4")
+        finally:
+            server.close()
         connection.close()
     call_command("migrate", verbosity=0, interactive=False)
 
