@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-mysql test-all test-matrix test-tutor quality demo demo-setup bench clean requirements tox
+.PHONY: help venv test test-mysql test-all test-matrix test-tutor quality i18n demo demo-setup bench clean requirements tox
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -45,7 +45,8 @@ test-tutor: $(STAMP) $(TUTOR_RELEASES:%=.venv-tutor%/.installed) ## render the T
 	$(BIN)/python -m pytest tests/tutor
 
 quality: $(STAMP) ## lint, import layers, migrations and PII checks
-	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench tutor setup.py
+	$(BIN)/ruff check credits_plugin credits_xblock demo tests bench tutor scripts setup.py
+	$(BIN)/python scripts/i18n.py check
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/code_annotations django_find_annotations \
@@ -61,6 +62,9 @@ demo: demo-setup ## build, migrate, load sample data and serve the demo on http:
 	@echo "  Sign in as staff / staff (operator), author / author, learner / learner."
 	@echo
 	$(BIN)/python demo/manage.py runserver $(HOST):$(PORT)
+
+i18n: $(STAMP) ## extract, merge and compile the French catalogs (scripts/i18n.py)
+	$(BIN)/python scripts/i18n.py all
 
 bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench

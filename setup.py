@@ -43,7 +43,7 @@ setup(
     package_data={
         "credits_plugin": ["locale/*/LC_MESSAGES/*.mo", "locale/*/LC_MESSAGES/*.po", "static/**/*"],
         "credits_plugin.templates": ["**/*.html", "**/*.txt", "**/*.css", "**/*.js"],
-        "credits_xblock": ["static/**/*"],
+        "credits_xblock": ["static/**/*", "translations/*/LC_MESSAGES/*.mo", "translations/*/LC_MESSAGES/*.po"],
     },
     include_package_data=False,
     install_requires=load_requirements("requirements/base.in"),
