@@ -114,5 +114,10 @@ LOGGING = {
     "loggers": {"credits_plugin": {"handlers": ["console"], "level": "INFO"}},
 }
 
+# The folders of the platform's Mako templates, which its Mako lookup searches in order. In the
+# demo: stand-ins of the platform's pages (main.html, the about page, the dashboards). Set before
+# add_plugins, as in the platform, so that the plugin's settings append the plugin's Mako folder.
+MAKO_TEMPLATE_DIRS_BASE = [str(BASE_DIR.parent / "mako")]
+
 # What openedx-platform does at the end of its common settings.
 add_plugins(__name__, LMS, "common")

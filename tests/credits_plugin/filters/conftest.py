@@ -42,6 +42,12 @@ def fresh_caches():
 
 
 @pytest.fixture
+def mako_unregistered(settings):
+    """A platform whose Mako lookup does not know the plugin's folder (the demo registers it)."""
+    settings.MAKO_TEMPLATE_DIRS_BASE = ["/platform/lms/templates"]
+
+
+@pytest.fixture
 def mako_registered(settings):
     """The platform's Mako lookup knows the plugin's Mako folder (as plugin_settings arranges in the LMS)."""
     settings.MAKO_TEMPLATE_DIRS_BASE = ["/platform/lms/templates", str(mako_dir())]

@@ -17,7 +17,7 @@ def about_context(course_key):
     return {"course": SimpleNamespace(id=course_key), "staff_access": False}
 
 
-def test_the_card_lists_each_credit_with_its_amount_unit_and_required_reference(credits_course):
+def test_the_card_lists_each_credit_with_its_amount_unit_and_required_reference(credits_course, mako_unregistered):
     context, template = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     html = context["credits_about_card_html"]
     assert "Ethics" in html and "CPA Ontario" in html and "2.50 CPD hours" in html

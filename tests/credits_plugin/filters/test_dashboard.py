@@ -13,7 +13,7 @@ from tests.factories import COURSE_ID, CourseCreditFactory, CourseCreditSettings
 pytestmark = pytest.mark.django_db
 
 
-def test_totals_per_type_and_a_link_to_the_full_summary(credits_course, learner):
+def test_totals_per_type_and_a_link_to_the_full_summary(credits_course, mako_unregistered, learner):
     api.award_course_credits(learner, COURSE_ID)
     context, template = DashboardRenderStarted.run_filter({"user": learner}, PLATFORM_TEMPLATE)
     assert context["course_credits_summary"] == {

@@ -58,7 +58,8 @@ def test_learners_get_no_section(credits_course, learner, as_user, mako_register
     assert context["sections"] == [PLATFORM_SECTION]
 
 
-def test_no_section_when_the_platform_could_not_include_its_template(credits_course, staff_user, as_user):
+def test_no_section_when_the_platform_could_not_include_its_template(credits_course, mako_unregistered, staff_user,
+                                                                    as_user):
     """Without the plugin's Mako folder the platform's include would fail the whole page."""
     as_user(staff_user)
     context, _ = InstructorDashboardRenderStarted.run_filter(dashboard_context(credits_course), TEMPLATE)
