@@ -262,3 +262,18 @@ def test_views_render_through_the_runtime(view):
     block = make_block(usage_id="plain")
     fragment = block.render(view)
     assert "course-credits" in fragment.content
+
+
+def test_student_view_costs_two_queries_whatever_the_number_of_credits(course, django_assert_num_queries):
+    learner = UserFactory(username="counted")
+    api.award_course_credits(learner, COURSE_ID)
+    student_html(user_service=PlatformUserService(learner))  # warms the cached course flags
+    with django_assert_num_queries(2):  # the designations, the learner's awards in the course
+        student_html(user_service=PlatformUserService(learner))
+    for _ in range(10):
+        CourseCreditFactory(amount=Decimal("1.00"))
+    api.award_course_credits(learner, COURSE_ID)
+    student_html(user_service=PlatformUserService(learner))
+    with django_assert_num_queries(2):
+        html = student_html(user_service=PlatformUserService(learner))
+    assert html.count("Earned") >= 12 or html.count("earned on") >= 12
