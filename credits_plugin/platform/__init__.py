@@ -25,6 +25,22 @@ __all__ = [
 ]
 
 
+def user_id_batches(queryset, batch_size):
+    """
+    Lists of at most ``batch_size`` user ids from ``queryset`` (rows with a ``user_id``), in
+    increasing order, each batch read by keyset (``user_id > last``): bounded memory, and no
+    OFFSET that slows down as the course grows. Shared by the backends.
+    """
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(user_id__gt=last_id).order_by("user_id")
+                     .values_list("user_id", flat=True)[:batch_size])
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1]
+
+
 def get_backend():
     """The backend module chosen by ``CREDITS_PLATFORM_BACKEND``."""
     return import_module(getattr(settings, "CREDITS_PLATFORM_BACKEND", DEFAULT_BACKEND))

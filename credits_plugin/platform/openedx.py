@@ -44,17 +44,10 @@ def iter_passing_user_ids(course_key, batch_size):
     """Learners whose persisted course grade passes now (``passed_timestamp`` set), by id."""
     from lms.djangoapps.grades.models import PersistentCourseGrade
 
-    last_id = 0
-    while True:
-        batch = list(
-            PersistentCourseGrade.objects.filter(course_id=course_key, passed_timestamp__isnull=False,
-                                                 user_id__gt=last_id)
-            .order_by("user_id").values_list("user_id", flat=True)[:batch_size]
-        )
-        if not batch:
-            return
-        yield batch
-        last_id = batch[-1]
+    from credits_plugin.platform import user_id_batches
+
+    passing = PersistentCourseGrade.objects.filter(course_id=course_key, passed_timestamp__isnull=False)
+    yield from user_id_batches(passing, batch_size)
 
 
 def count_passing_users(course_key):

@@ -46,18 +46,11 @@ def get_certificate_url(user, course_key):
 
 
 def iter_passing_user_ids(course_key, batch_size):
+    from credits_plugin.platform import user_id_batches
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 
-    last_id = 0
-    while True:
-        batch = list(
-            StandaloneCourseGrade.objects.filter(course_key=course_key, passed=True, user_id__gt=last_id)
-            .order_by("user_id").values_list("user_id", flat=True)[:batch_size]
-        )
-        if not batch:
-            return
-        yield batch
-        last_id = batch[-1]
+    passing = StandaloneCourseGrade.objects.filter(course_key=course_key, passed=True)
+    yield from user_id_batches(passing, batch_size)
 
 
 def count_passing_users(course_key):
