@@ -69,9 +69,12 @@ i18n: $(STAMP) ## extract, merge and compile the French catalogs (scripts/i18n.p
 bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench
 
+# The matrix checks the library versions; the demo's browser tests, schemathesis and the
+# catalog extraction (which do not depend on them) run once, in make test.
 test-matrix: $(STAMP) ## the suite at the floors (Django 4.2) and on the newest releases (Python 3.12), as CI runs it
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
-	$(BIN)/tox -e py311-django42-min,py312-django52-latest
+	$(BIN)/tox -e py311-django42-min,py312-django52-latest -- -m "not schemathesis" \
+		--ignore=tests/browser --ignore=tests/test_i18n.py
 
 tox: $(STAMP) ## run the supported Python/Django matrix
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt

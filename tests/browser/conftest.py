@@ -83,16 +83,21 @@ class Site:
         assert "/accounts/login/" not in self.driver.current_url, f"could not sign in as {username}"
 
     def click_and_wait(self, element, timeout=15):
-        """Click something that loads a new page, and wait until the old page is gone."""
-        from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
-        from selenium.webdriver.support import expected_conditions  # pylint: disable=import-outside-toplevel
+        """
+        Click something that loads a new page, and wait until a complete new page is there.
+
+        The old page is marked with a script variable: Chromium may answer a staleness check
+        of the old page's elements with a plain WebDriverException while the new one loads.
+        """
+        from selenium.common.exceptions import WebDriverException  # pylint: disable=import-outside-toplevel
         from selenium.webdriver.support.wait import WebDriverWait  # pylint: disable=import-outside-toplevel
 
-        old_page = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script("window.__creditsOldPage = true;")
         element.click()
-        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old_page))
-        WebDriverWait(self.driver, timeout).until(
-            lambda driver: driver.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                "return window.__creditsOldPage === undefined && document.readyState === 'complete';"),
+            "the next page never finished loading")
 
     def text(self):
         from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel

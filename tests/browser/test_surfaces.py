@@ -12,44 +12,20 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 import credits_xblock
 from credits_plugin import api
 from demo.demo_site import sample_data
-from tests.browser.conftest import Site, describe
+from tests.browser.conftest import describe
 
 LEADERSHIP, ETHICS = sample_data.LEADERSHIP_COURSE, sample_data.ETHICS_COURSE
 LEADERSHIP_CREDITS = {"Leadership", "Team Communication", "Leadership and Management CPD", "General Studies"}
 LEARNER_TOTALS = ["Continuing Education Units: 0.90 CEU", "CPA Ontario: 9.00 CPD hours", "Management: 10.50 hours"]
 FRENCH_XBLOCK_CATALOG = Path(credits_xblock.__file__).parent / "translations" / "fr" / "LC_MESSAGES" / "text.mo"
 SCRIPT_NAME = '<script>window.__xss = 1; alert(1)</script><img src="x" onerror="window.__xss = 1">'
-
-
-class SteadySite(Site):
-    """
-    ``Site`` whose ``click_and_wait`` does not race the navigation.
-
-    Chromium sometimes answers the staleness check of the old page's <html> with "Node with
-    given id does not belong to the document" (a plain WebDriverException, not a stale
-    element) while the new page replaces it. Here the old page is marked with a script
-    variable, and the wait ends once a complete document without the mark is there.
-    """
-
-    def click_and_wait(self, element, timeout=15):
-        self.driver.execute_script("window.__surfacesOldPage = true;")
-        element.click()
-        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
-            lambda driver: driver.execute_script(
-                "return window.__surfacesOldPage === undefined && document.readyState === 'complete';"),
-            "the next page never finished loading")
-
-
-@pytest.fixture
-def demo(demo):  # pylint: disable=redefined-outer-name
-    return SteadySite(demo.url, demo.driver)
 
 
 def check_page(demo, screenshot):
