@@ -98,10 +98,9 @@ class CreditsPluginConfig(AppConfig):
 
 def _forget_course_flags(sender, instance, **kwargs):  # pylint: disable=unused-argument
     from credits_plugin.api import forget_course_flags  # pylint: disable=import-outside-toplevel
-    from credits_plugin.filters.common import forget_course_card  # pylint: disable=import-outside-toplevel
 
+    # Also bumps the courses version, which the cached about cards are keyed on.
     forget_course_flags(instance.course_key)
-    forget_course_card(instance.course_key)
 
 
 def _structure_changed(sender, instance, **kwargs):  # pylint: disable=unused-argument
