@@ -27,6 +27,7 @@ from credits_plugin.exceptions import (
     CreditsValidationError,
 )
 from credits_plugin.services import backfill as _backfill
+from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
 from credits_plugin.services.awards import (
     award_course_credits,
     get_award,
@@ -48,6 +49,7 @@ from credits_plugin.services.reports import (
     get_learner_course_awards,
     get_learner_summary,
     iter_course_awards,
+    iter_course_report_rows,
     list_learner_awards,
     page_course_awards,
 )
@@ -82,6 +84,7 @@ AWARD_TRIGGER_CHOICES = AwardTrigger.choices
 
 __all__ = [
     "AWARD_TRIGGER_CHOICES",
+    "AWARD_REPORT_COLUMNS",
     # errors
     "CreditsError",
     "CreditsValidationError",
@@ -133,6 +136,7 @@ __all__ = [
     "get_learner_course_awards",
     "list_learner_awards",
     "iter_course_awards",
+    "iter_course_report_rows",
     "page_course_awards",
     # helpers
     "parse_course_key",

@@ -212,6 +212,8 @@ class AwardedCredit(models.Model):
         ]
         indexes = [
             models.Index(fields=["course_key", "status"], name="credits_award_course_status"),
+            # The course report reads a course's awards in id order, a chunk at a time.
+            models.Index(fields=["course_key", "id"], name="credits_award_course_id"),
         ]
 
     def __str__(self):

@@ -39,7 +39,7 @@ class DashboardCredits(PipelineStep):
         user = _user(context)
         if user is None:
             return {}
-        summary = api.get_learner_summary(user)
+        summary = api.get_learner_summary(user, with_awards=False)
         if not summary.totals:
             return {}
         totals = [{"credit_type": t.credit_type, "unit": t.unit, "amount": str(t.amount)} for t in summary.totals]

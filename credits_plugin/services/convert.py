@@ -1,8 +1,15 @@
 """Turn rows into the frozen data objects of ``credits_plugin.data``."""
+import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
 from django.db.models import CharField
 from django.db.models.functions import Cast
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
+from credits_plugin.constants import AMOUNT_DECIMAL_PLACES
 from credits_plugin.data import AwardData, CourseCreditData, CreditData, CreditTypeData
 
 # The columns an award report reads, so that reports can stream values() rows
@@ -77,3 +84,84 @@ def award_data(row, course_names=None, username=None):
         awarded_by=row.awarded_by.username if row.awarded_by_id else "",
         revoked_by=row.revoked_by.username if row.revoked_by_id else "",
     )
+
+
+# The columns of a course's awards report, named as the API's JSON names them.
+AWARD_REPORT_COLUMNS = (
+    "uuid", "username", "course_id", "course_name", "credit_id", "credit_name", "credit_type_name", "amount",
+    "unit", "reference_number", "source", "status", "awarded_at", "revoked_at", "reason", "awarded_by",
+    "revoked_by",
+)
+_AMOUNT_QUANTUM = Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES)
+
+
+class ReportCells:
+    """
+    Raw database values of an award, written as text the way the API's JSON writes them.
+
+    The values come straight from a database cursor, so each backend's own types arrive:
+    SQLite gives a UUID as 32 hex digits, an amount as a float and a datetime as text;
+    MySQL gives 32 hex digits or (MariaDB's uuid type) the dashed form, a Decimal and a
+    naive datetime. All datetimes are UTC, as Django stores them; they are shown in the
+    current time zone, ``Z`` for UTC, as Django REST framework shows them.
+    """
+
+    FIELDS = (
+        "id", "uuid", "user__username", "credit_id", "credit_name", "credit_type_name", "amount", "unit",
+        "reference_number", "source", "status", "awarded_at", "revoked_at", "reason",
+        "awarded_by__username", "revoked_by__username",
+    )
+
+    def __init__(self, course_id, course_name):
+        self.course_id, self.course_name = course_id, course_name
+        self.use_tz = settings.USE_TZ
+        zone = timezone.get_current_timezone() if self.use_tz else None
+        self.zone = None if zone is None or _is_utc(zone) else zone
+
+    def row(self, raw):
+        (_id, uuid, username, credit_id, credit_name, type_name, amount, unit, reference_number, source, status,
+         awarded_at, revoked_at, reason, awarded_by, revoked_by) = raw
+        return (
+            uuid_text(uuid), username or "", self.course_id, self.course_name, str(credit_id), credit_name,
+            type_name, amount_text(amount), unit, reference_number, source, status, self.when(awarded_at),
+            self.when(revoked_at), reason, awarded_by or "", revoked_by or "",
+        )
+
+    def when(self, value):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        if not self.use_tz:
+            return value.isoformat()
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        if self.zone is None:
+            return value.isoformat() + "Z"
+        text = value.replace(tzinfo=datetime.timezone.utc).astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _is_utc(zone):
+    probe = datetime.datetime(2001, 1, 1)
+    summer = datetime.datetime(2001, 7, 1)
+    return zone.utcoffset(probe) == zone.utcoffset(summer) == datetime.timedelta(0)
+
+
+def uuid_text(value):
+    """A UUID in its dashed lower-case form, from what a database driver returns."""
+    if isinstance(value, str):
+        if len(value) == 32:
+            return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}".lower()
+        return str(UUID(value))
+    if isinstance(value, bytes):
+        return str(UUID(bytes=value)) if len(value) == 16 else str(UUID(value.decode()))
+    return str(value)
+
+
+def amount_text(value):
+    """An amount with its two decimal places, as the API shows it (a string, never a float's digits)."""
+    if isinstance(value, float):
+        # A SQLite REAL: an amount of at most 5 digits is exact to far more than 2 places.
+        return f"{value:.{AMOUNT_DECIMAL_PLACES}f}"
+    return format(Decimal(str(value)).quantize(_AMOUNT_QUANTUM), "f")

@@ -83,10 +83,54 @@ def test_summary_of_unknown_learner():
 
 
 def test_summary_costs_two_queries_whatever_the_awards(learner, two_courses, django_assert_num_queries):
+    """With awards: their rows and course names (+1 while the credit directory is cold); totals only: one."""
     api.award_course_credits(learner, COURSE_ID)
+    with django_assert_num_queries(3):
+        assert len(api.get_learner_summary(learner).awards) == 2
+    with django_assert_num_queries(2):
+        assert len(api.get_learner_summary(learner).awards) == 2
     api.award_course_credits(learner, OTHER_COURSE)
     with django_assert_num_queries(2):
         assert len(api.get_learner_summary(learner).awards) == 3
+    with django_assert_num_queries(1):
+        summary = api.get_learner_summary(learner, with_awards=False)
+    assert summary.awards == () and [t.amount for t in summary.totals] == [Decimal("7.50"), Decimal("1.25")]
+
+
+def test_summary_totals_name_credits_as_they_are_now(learner, two_courses):
+    """Totals read names from a cached directory: an edit of a type or credit shows at once."""
+    ethics, _leading = two_courses
+    api.award_course_credits(learner, COURSE_ID)
+    assert api.get_learner_summary(learner).credit_totals[0].credit_name == "Ethics"
+    api.update_credit(ethics.pk, name="Ethics and law")
+    api.update_credit_type(ethics.credit_type_id, name="CPA Ontario")
+    summary = api.get_learner_summary(learner, with_awards=False)
+    assert [(t.credit_type, t.credit_name) for t in summary.credit_totals][0] == ("CPA Ontario", "Ethics and law")
+    assert summary.totals[0].credit_type == "CPA Ontario"
+
+
+def test_summary_totals_add_up_the_awards(learner, two_courses):
+    """The database's sums equal the awards that stand, added one by one (amounts with cents, many courses)."""
+    ethics = two_courses[0]
+    for index in range(12):
+        key = CourseKey.from_string(f"course-v1:TestX+Sum{index}+2026")
+        StandaloneCourseFactory(course_key=key, display_name=f"Sum {index}")
+        CourseCreditFactory(course_key=key, credit=ethics, amount=Decimal("0.10") + index)
+        api.award_course_credits(learner, key)
+    api.award_course_credits(learner, COURSE_ID)
+    summary = api.get_learner_summary(learner)
+    by_type = {}
+    for award in summary.awards:
+        by_type[award.credit_type_name] = by_type.get(award.credit_type_name, Decimal("0")) + award.amount
+    assert {t.credit_type: t.amount for t in summary.totals} == by_type == {
+        "CPA": Decimal("2.50") + sum(Decimal("0.10") + i for i in range(12)), "Management": Decimal("1.25")}
+    assert sum(t.amount for t in summary.credit_totals) == sum(by_type.values())
+    # Without the awards the database adds up: the same totals.
+    assert api.get_learner_summary(learner, with_awards=False).totals == summary.totals
+    assert api.get_learner_summary(learner, with_awards=False).credit_totals == summary.credit_totals
+    # A date range takes the ORM's query; with a range that holds everything, the totals are the same.
+    assert api.get_learner_summary(learner, start="2000-01-01", with_awards=False).totals == summary.totals
+    assert api.get_learner_summary(learner, end="2000-01-01", with_awards=False).totals == ()
 
 
 def test_course_report_streams_filters_and_searches(two_courses, staff_user):

@@ -26,6 +26,8 @@ class _Echo:
 
 
 ROWS_PER_CHUNK = 500
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 
 def _column(field):
@@ -44,15 +46,27 @@ def csv_rows(items, serializer_class):
     fields = serializer_class().fields
     names = list(fields)
     columns = [_column(fields[name]) for name in names]
-    writer = csv.writer(_Echo())
-    yield writer.writerow(names)
-    chunk = []
-    for item in items:
-        cells = []
+
+    def cells(item):
         for getter, formatter in columns:
             value = getter(item)
-            cells.append(_cell(None if value is None else formatter(value)))
-        chunk.append(writer.writerow(cells))
+            yield _cell(None if value is None else formatter(value))
+
+    return _chunks(names, ([*cells(item)] for item in items))
+
+
+def csv_text_rows(header, rows):
+    """The header then ``rows`` (sequences of text, already as the JSON writes them), a chunk at a time."""
+    guard = FORMULA_STARTS
+    return _chunks(header, ([("'" + cell) if cell[:1] in guard else cell for cell in row] for row in rows))
+
+
+def _chunks(header, rows):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    chunk = []
+    for row in rows:
+        chunk.append(writer.writerow(row))
         if len(chunk) >= ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
@@ -63,12 +77,20 @@ def csv_rows(items, serializer_class):
 def _cell(value):
     """Plain text for a spreadsheet; a leading =, +, - or @ cannot start a formula."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in FORMULA_STARTS:
         text = "'" + text
     return text
 
 
 def csv_response(items, serializer_class, filename):
-    response = StreamingHttpResponse(csv_rows(items, serializer_class), content_type="text/csv; charset=utf-8")
+    return _response(csv_rows(items, serializer_class), filename)
+
+
+def csv_text_response(header, rows, filename):
+    return _response(csv_text_rows(header, rows), filename)
+
+
+def _response(content, filename):
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

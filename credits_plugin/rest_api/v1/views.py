@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from credits_plugin import api, platform
 from credits_plugin.rest_api.v1 import serializers as s
-from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response
+from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response, csv_text_response
 from credits_plugin.rest_api.v1.errors import exception_handler
 from credits_plugin.rest_api.v1.pagination import page_params, page_response, paginate
 
@@ -214,8 +214,9 @@ class CourseAwardsView(CreditsAPIView):
         filters = {"status": params.get("status") or None, "search": params.get("search") or None,
                    "start": params.get("from"), "end": params.get("to")}
         if params.get("format") == "csv":
-            awards = api.iter_course_awards(course_key, **filters)
-            return csv_response(awards, s.AwardSerializer, f"credits-{course_key.course}-{course_key.run}.csv")
+            rows = api.iter_course_report_rows(course_key, **filters)
+            return csv_text_response(api.AWARD_REPORT_COLUMNS, rows,
+                                     f"credits-{course_key.course}-{course_key.run}.csv")
         page, page_size = page_params(request)
         total, awards = api.page_course_awards(course_key, offset=(page - 1) * page_size, limit=page_size,
                                                **filters)

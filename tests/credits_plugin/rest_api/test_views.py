@@ -1,9 +1,12 @@
 """What the REST API v1 does, through DRF's test client and the real plugin URLs."""
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
 from rest_framework.test import APIClient
 
@@ -154,6 +157,49 @@ def test_awards_report_csv_streams_with_the_json_columns(as_user, users, structu
     json_row = client.get(f"{COURSE_URL}awards/").json()["results"][0]
     assert list(rows[0]) == list(json_row)
     assert len(rows) == 2 and {r["credit_name"] for r in rows} == {"Ethics", "Leading"}
+
+
+def _report_fixture(users, structure):
+    """Awards whose JSON is easy to get wrong: revoked, manual, odd amounts, whole seconds, many learners."""
+    staff = users["course_staff"]
+    learners = [users["learner"], users["other_learner"], *[UserFactory(username=f"l{i}") for i in range(4)]]
+    for learner in learners:
+        api.award_course_credits(learner, COURSE_ID)
+    first = AwardedCredit.objects.filter(user=learners[0]).order_by("id").first()
+    api.revoke_award(first.uuid, acting_user=staff, reason="=Entered by mistake")
+    AwardedCredit.objects.filter(user=learners[1]).update(amount=Decimal("0.10"))
+    AwardedCredit.objects.filter(user=learners[2]).update(amount=Decimal("999.99"),
+                                                          awarded_at=datetime.datetime(2026, 1, 2, 3, 4, 5,
+                                                                                       tzinfo=datetime.timezone.utc))
+    return learners
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "revoked"}, {"search": "l"}, {"from": "2026-01-01", "to": "2026-01-02"}])
+def test_csv_report_cells_are_the_json_values(as_user, users, structure, query):
+    """The CSV is read straight from the database cursor: each cell must still be the JSON's value."""
+    _report_fixture(users, structure)
+    client = as_user(users["course_staff"])
+    text = b"".join(client.get(f"{COURSE_URL}awards/", {**query, "format": "csv"}).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    results = client.get(f"{COURSE_URL}awards/", {**query, "page_size": 100}).json()["results"]
+    expected = [{k: "" if v is None else ("'" + str(v) if str(v)[:1] == "=" else str(v)) for k, v in r.items()}
+                for r in results]
+    assert rows == expected and rows
+
+
+def test_csv_report_reads_in_chunks_and_follows_the_time_zone(users, structure):
+    """Keyset chunks of 2 give every row once, in order; datetimes follow the current time zone as DRF's do."""
+    from credits_plugin.rest_api.v1.serializers import AwardSerializer  # pylint: disable=import-outside-toplevel
+
+    _report_fixture(users, structure)
+    with timezone.override("America/Toronto"):
+        rows = list(api.iter_course_report_rows(COURSE_ID, chunk_size=2))
+        awards = AwardSerializer(api.iter_course_awards(COURSE_ID), many=True).data
+    assert len(rows) == len(awards) == AwardedCredit.objects.count() == 12
+    assert [dict(zip(api.AWARD_REPORT_COLUMNS, row)) for row in rows] == [
+        {k: "" if v is None else str(v) for k, v in award.items()} for award in awards]
+    assert rows[0][api.AWARD_REPORT_COLUMNS.index("awarded_at")].endswith(("-05:00", "-04:00"))
+    assert tuple(AwardSerializer().fields) == api.AWARD_REPORT_COLUMNS
 
 
 def test_csv_cells_cannot_start_a_formula(as_user, users, structure):
