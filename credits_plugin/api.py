@@ -27,7 +27,6 @@ from credits_plugin.exceptions import (
     CreditsValidationError,
 )
 from credits_plugin.services import backfill as _backfill
-from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
 from credits_plugin.services.awards import (
     award_course_credits,
     get_award,
@@ -37,6 +36,7 @@ from credits_plugin.services.awards import (
     revoke_award,
 )
 from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
+from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
 from credits_plugin.services.courses import (
     enabled_course_credits,
     get_course_settings,

@@ -135,10 +135,10 @@ class ReportCells:
         if not self.use_tz:
             return value.isoformat()
         if value.tzinfo is not None:
-            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
         if self.zone is None:
             return value.isoformat() + "Z"
-        text = value.replace(tzinfo=datetime.timezone.utc).astimezone(self.zone).isoformat()
+        text = value.replace(tzinfo=datetime.UTC).astimezone(self.zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

@@ -13,7 +13,6 @@ from credits_plugin.data import CreditTotalData, LearnerSummaryData, TypeTotalDa
 from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import AwardedCredit, Credit
 from credits_plugin.services.awards import resolve_user
-from credits_plugin.services.triggers import structure_version
 from credits_plugin.services.convert import (
     CourseKeys,
     ReportCells,
@@ -21,6 +20,7 @@ from credits_plugin.services.convert import (
     award_data_from_values,
     award_values,
 )
+from credits_plugin.services.triggers import structure_version
 from credits_plugin.validation import parse_course_key
 
 REPORT_CHUNK_SIZE = 2000

@@ -170,11 +170,13 @@ def _report_fixture(users, structure):
     AwardedCredit.objects.filter(user=learners[1]).update(amount=Decimal("0.10"))
     AwardedCredit.objects.filter(user=learners[2]).update(amount=Decimal("999.99"),
                                                           awarded_at=datetime.datetime(2026, 1, 2, 3, 4, 5,
-                                                                                       tzinfo=datetime.timezone.utc))
+                                                                                       tzinfo=datetime.UTC))
     return learners
 
 
-@pytest.mark.parametrize("query", [{}, {"status": "revoked"}, {"search": "l"}, {"from": "2026-01-01", "to": "2026-01-02"}])
+@pytest.mark.parametrize("query", [
+    {}, {"status": "revoked"}, {"search": "l"}, {"from": "2026-01-01", "to": "2026-01-02"},
+])
 def test_csv_report_cells_are_the_json_values(as_user, users, structure, query):
     """The CSV is read straight from the database cursor: each cell must still be the JSON's value."""
     _report_fixture(users, structure)
@@ -196,7 +198,7 @@ def test_csv_report_reads_in_chunks_and_follows_the_time_zone(users, structure):
         rows = list(api.iter_course_report_rows(COURSE_ID, chunk_size=2))
         awards = AwardSerializer(api.iter_course_awards(COURSE_ID), many=True).data
     assert len(rows) == len(awards) == AwardedCredit.objects.count() == 12
-    assert [dict(zip(api.AWARD_REPORT_COLUMNS, row)) for row in rows] == [
+    assert [dict(zip(api.AWARD_REPORT_COLUMNS, row, strict=True)) for row in rows] == [
         {k: "" if v is None else str(v) for k, v in award.items()} for award in awards]
     assert rows[0][api.AWARD_REPORT_COLUMNS.index("awarded_at")].endswith(("-05:00", "-04:00"))
     assert tuple(AwardSerializer().fields) == api.AWARD_REPORT_COLUMNS
