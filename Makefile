@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-mysql test-all test-matrix test-tutor quality i18n demo demo-setup bench clean requirements tox
+.PHONY: help venv test test-mysql test-all test-matrix test-tutor quality i18n demo demo-setup bench screenshots clean requirements tox
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,14 @@ i18n: $(STAMP) ## extract, merge and compile the French catalogs (scripts/i18n.p
 
 bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench
+
+# The MFE widgets' screenshots in docs/frontend.md: the widget harness (frontend/harness) built with
+# npm, each widget state shot in Debian's Chromium by tests/browser/test_widgets.py.
+screenshots: $(STAMP) ## rebuild the MFE widgets' screenshots in docs/images/widgets
+	test -d frontend/node_modules || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+	test -d tests/browser/node_modules || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	cd frontend && npm run build:harness
+	CREDITS_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_widgets.py
 
 # The matrix checks the library versions; the demo's browser tests, schemathesis and the
 # catalog extraction (which do not depend on them) run once, in make test.

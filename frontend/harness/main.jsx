@@ -1,0 +1,123 @@
+/**
+ * One widget in one state, chosen by the URL (?widget=sidebar&state=data&locale=fr), for the
+ * screenshots and browser tests of tests/browser/test_widgets.py. The API answers with the tests'
+ * fixtures through the tests' mock app (the platform's initializeMockApp and axios-mock-adapter);
+ * Paragon's own CSS styles the page. Once the widget shows its state, <body data-ready="1">.
+ * Without a widget in the URL, the page links every state.
+ */
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import { IntlProvider } from '@edx/frontend-platform/i18n';
+import '@openedx/paragon/dist/core.min.css';
+import '@openedx/paragon/dist/light.min.css';
+
+import CourseAboutCredits from '../src/components/CourseAboutCredits';
+import CourseCardCredits from '../src/components/CourseCardCredits';
+import CreditsCourseAppSettings from '../src/components/CreditsCourseAppSettings';
+import CreditsSidebarWidget from '../src/components/CreditsSidebarWidget';
+import * as f from '../test/fixtures';
+import { LMS, STUDIO, setUpApp } from '../test/helpers';
+
+// The platform's mock services build their methods with Jest's jest.fn (vitest's vi in the tests).
+globalThis.jest = { fn: (impl = () => undefined) => (...args) => impl(...args) };
+
+const course = (base) => `${base}/api/credits/v1/courses/${encodeURIComponent(f.COURSE_ID)}/`;
+const SUMMARY = `${LMS}/api/credits/v1/learners/ada/summary/`;
+const never = () => new Promise(() => {});
+const notEarnedCard = { ...f.dashboardCard, enrollment: { ...f.dashboardCard.enrollment, earnedCredits: [] } };
+
+const sidebar = <CreditsSidebarWidget />;
+const about = <CourseAboutCredits courseAboutData={{ id: f.COURSE_ID, name: 'Ethics for Accountants' }} />;
+const settings = <CreditsCourseAppSettings courseId={f.COURSE_ID} onClose={() => {}} />;
+const settingsApi = (api) => {
+  api.onGet(course(STUDIO)).reply(200, f.courseSettings);
+  api.onGet(`${STUDIO}/api/credits/v1/credits/?is_active=true&page_size=500`).reply(200, f.activeCredits);
+};
+
+/**
+ * widget -> its page width and states; a state: what the API answers, what to render, what to
+ * click once it is there, and the CSS selector that says the state is shown.
+ */
+const WIDGETS = {
+  sidebar: {
+    width: 320,
+    states: {
+      data: { api: (api) => api.onGet(SUMMARY).reply(200, f.learnerSummary), element: sidebar, ready: 'dl' },
+      empty: { api: (api) => api.onGet(SUMMARY).reply(200, f.emptySummary), element: sidebar, ready: 'p' },
+      error: { api: (api) => api.onGet(SUMMARY).reply(503, 'Service Unavailable'), element: sidebar, ready: '.alert' },
+      loading: { api: (api) => api.onGet(SUMMARY).reply(never), element: sidebar, ready: '[role=status]' },
+    },
+  },
+  card: {
+    width: 640,
+    states: {
+      data: { element: <CourseCardCredits cardId="card-0" courseData={f.dashboardCard} />, ready: 'li' },
+      'not-earned': { element: <CourseCardCredits cardId="card-0" courseData={notEarnedCard} />, ready: 'li' },
+    },
+  },
+  about: {
+    width: 360,
+    states: {
+      data: { api: (api) => api.onGet(course(LMS)).reply(200, f.courseSettings), element: about, ready: 'li' },
+    },
+  },
+  settings: {
+    width: 800, // Paragon's large modal dialog, which the dialog is
+    states: {
+      data: { api: settingsApi, element: settings, ready: '#course-credits-settings-form' },
+      errors: {
+        api: (api) => { settingsApi(api); api.onPut(course(STUDIO)).reply(400, f.validationError); },
+        element: settings,
+        click: 'button[form="course-credits-settings-form"]',
+        ready: '[aria-invalid="true"]',
+      },
+    },
+  },
+};
+
+const waitFor = (selector) => new Promise((resolve) => {
+  const look = () => {
+    const found = document.querySelector(selector);
+    if (found) { resolve(found); } else { setTimeout(look, 20); }
+  };
+  look();
+});
+
+const Index = () => (
+  <ul className="m-4">
+    {Object.entries(WIDGETS).flatMap(([widget, { states }]) => Object.keys(states).flatMap(
+      (state) => ['en', 'fr'].map((locale) => {
+        const query = `?widget=${widget}&state=${state}&locale=${locale}`;
+        return <li key={query}><a href={query}>{query}</a></li>;
+      }),
+    ))}
+  </ul>
+);
+
+async function show() {
+  const query = new URLSearchParams(globalThis.location.search);
+  const locale = query.get('locale') || 'en';
+  const widget = WIDGETS[query.get('widget')];
+  const state = widget?.states[query.get('state') || 'data'];
+  document.documentElement.lang = locale;
+  const root = createRoot(document.getElementById('root'));
+  if (!state) {
+    root.render(<Index />);
+    return;
+  }
+  const api = setUpApp({ username: 'ada' });
+  state.api?.(api);
+  root.render(
+    <IntlProvider locale={locale} messages={{}}>
+      <div id="widget" className="p-3" style={{ width: widget.width }}>{state.element}</div>
+    </IntlProvider>,
+  );
+  if (state.click) {
+    (await waitFor(state.click)).click();
+  }
+  await waitFor(state.ready);
+  await document.fonts.ready;
+  document.body.dataset.ready = '1';
+}
+
+show();
