@@ -1,19 +1,20 @@
 """Awarding credits to learners, by hand and automatically, and revoking them."""
 import logging
 import uuid as uuid_module
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
-from credits_plugin.data import AwardResult, PublicAwardData
+from credits_plugin.data import AwardData, AwardResult, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
-from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit
-from credits_plugin.services.convert import award_data
-from credits_plugin.services.db import retry_on_deadlock
+from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, Credit, CreditType
+from credits_plugin.services.convert import amount_text, award_data
+from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
 
@@ -49,35 +50,41 @@ def snapshot(designation, user_id, course_key, *, source, now, awarded_by=None, 
     )
 
 
+# The columns an automatic award writes (the others keep their defaults: NULL, "").
+AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
+                 "reference_number", "source", "status", "awarded_at", "reason")
+
+
 def award_course_credits(user, course_key, source=AwardSource.PASSING):
     """
     Award every credit the course designates to ``user`` (a user or a user id). Idempotent.
 
     Calling it again, or from several workers at once, leaves one award per credit: the
-    database's unique constraint decides, and rows lost to a concurrent insert are simply
-    not reported as created. Revoked awards are not brought back automatically. Costs a
-    constant number of queries whatever the number of credits; to stay cheap on this hot
-    path it does not look up course names (``course_name`` of the results is the course id).
+    database's unique constraint decides (one ``INSERT`` that skips clashing rows), and rows
+    lost to a concurrent insert are not reported as created. Revoked awards are not brought
+    back automatically. Three queries whatever the number of credits (the designations, the
+    learner with their awards in the course, the insert), a fourth only when a concurrent award
+    won some rows; the two reads are written by hand, as building them with the ORM cost more
+    than running them (bench/). To stay cheap on this hot path it does not look up course
+    names (``course_name`` of the results is the course id).
     """
     course_key = parse_course_key(course_key)
     user_id = user if isinstance(user, int) else user.pk
-    # order_by(): the models' default orderings would add joins this hot path does not need.
-    designations = list(CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
-                        .order_by())
+    designations = _read_designations(course_key)
     if not designations:
         return AwardResult()
-    existing = dict(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key).order_by()
-                    .values_list("credit_id", "status"))
+    username, existing = _read_learner(user_id, course_key)
     now = timezone.now()
-    new_rows = [snapshot(d, user_id, course_key, source=source, now=now)
-                for d in designations if d.credit_id not in existing]
+    new = [AwardData(uuid=uuid_module.uuid4(), user_id=user_id, username=username, course_key=course_key,
+                     course_name=str(course_key), credit_id=credit_id, credit_name=credit_name,
+                     credit_type_name=type_name, unit=unit, amount=amount,
+                     reference_number=reference_number, source=source,
+                     status=AwardStatus.AWARDED, awarded_at=now)
+           for credit_id, amount, credit_name, type_name, unit, reference_number in designations
+           if credit_id not in existing]
     created = ()
-    if new_rows:
-        AwardedCredit.objects.bulk_create(new_rows, ignore_conflicts=True)
-        # Which of our rows went in (a concurrent award may have won some): read back their ids only.
-        inserted = dict(AwardedCredit.objects.filter(uuid__in=[row.uuid for row in new_rows]).order_by()
-                        .values_list("uuid", "user__username"))
-        created = tuple(award_data(row, username=inserted[row.uuid]) for row in new_rows if row.uuid in inserted)
+    if new:
+        created = _insert_awards(new)
         announce_awarded(created)
     revoked = sum(1 for status in existing.values() if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
@@ -85,6 +92,56 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
                 len(created), course_key, user_id, result.already_awarded, revoked)
     return result
+
+
+def _read_designations(course_key):
+    """``(credit id, amount, credit name, type name, unit, reference number)`` of what the course awards now."""
+    database, quote, table = _sql_helpers()
+    sql = (f"SELECT d.{quote('credit_id')}, d.{quote('amount')}, c.{quote('name')}, t.{quote('name')}, "
+           f"t.{quote('unit')}, d.{quote('reference_number')}, c.{quote('reference_number')} "
+           f"FROM {table(CourseCredit)} d JOIN {table(Credit)} c ON c.{quote('id')} = d.{quote('credit_id')} "
+           f"JOIN {table(CreditType)} t ON t.{quote('id')} = c.{quote('credit_type_id')} "
+           f"WHERE d.{quote('course_key')} = %s")
+    with database.cursor() as cursor:
+        cursor.execute(sql, [str(course_key)])
+        return [(credit_id, Decimal(amount_text(amount)), name, type_name, unit, own_reference or reference)
+                for credit_id, amount, name, type_name, unit, own_reference, reference in cursor.fetchall()]
+
+
+def _read_learner(user_id, course_key):
+    """The learner's username and ``{credit id: status}`` of their awards in the course; CreditsNotFound."""
+    database, quote, table = _sql_helpers()
+    User = get_user_model()
+    user_pk, username = quote(User._meta.pk.column), quote(User._meta.get_field(User.USERNAME_FIELD).column)
+    sql = (f"SELECT u.{username}, a.{quote('credit_id')}, a.{quote('status')} "
+           f"FROM {table(User)} u LEFT JOIN {table(AwardedCredit)} a "
+           f"ON a.{quote('user_id')} = u.{user_pk} AND a.{quote('course_key')} = %s "
+           f"WHERE u.{user_pk} = %s")
+    with database.cursor() as cursor:
+        cursor.execute(sql, [str(course_key), user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
+    return rows[0][0], {credit_id: status for _username, credit_id, status in rows if credit_id is not None}
+
+
+def _sql_helpers():
+    database = connections[router.db_for_write(AwardedCredit)]
+    quote = database.ops.quote_name
+    return database, quote, lambda model: quote(model._meta.db_table)  # pylint: disable=protected-access
+
+
+def _insert_awards(awards):
+    """Insert new awards in one statement; those that went in (a concurrent award may have won some)."""
+    insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS)
+    prep = [insert.field_prep(name) for name in AWARD_COLUMNS]
+    rows = [tuple(to_db(value) for to_db, value in zip(prep, (
+        a.user_id, a.uuid, a.course_key, a.credit_id, a.amount, a.credit_name, a.credit_type_name, a.unit,
+        a.reference_number, a.source, a.status, a.awarded_at, a.reason), strict=True)) for a in awards]
+    if insert.run_as_one(rows) != len(rows):
+        went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
+        awards = [a for a in awards if a.uuid in went_in]
+    return tuple(awards)
 
 
 def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):

@@ -19,7 +19,7 @@ from credits_plugin.models import (
     CourseCreditReapplication,
     CourseCreditSettings,
 )
-from credits_plugin.services.awards import award_state, snapshot
+from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
 from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
@@ -97,10 +97,6 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
         announce_backfilled(course_key, counts.awarded, counts.already_awarded)
     logger.info("Backfill of %s%s: %s", course_key, " (dry run)" if dry_run else "", counts.as_dict())
     return counts
-
-
-AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
-                 "reference_number", "source", "status", "awarded_at", "reason")
 
 
 def _award_inserter(designations, course_key):

@@ -35,6 +35,9 @@ class InsertIgnoring:
     would, on SQLite, MySQL/MariaDB and PostgreSQL.
     """
 
+    # Well under SQLite's and MySQL's limits on the parameters of one statement.
+    ROWS_PER_STATEMENT = 500
+
     def __init__(self, model, field_names, using="default"):
         from django.db import connections  # pylint: disable=import-outside-toplevel
 
@@ -54,8 +57,29 @@ class InsertIgnoring:
 
     def prep(self, field_name, value):
         """A value as the database stores it in ``field_name``."""
+        return self.field_prep(field_name)(value)
+
+    def field_prep(self, field_name):
+        """The function that turns a value into what the database stores in ``field_name``."""
         field = next(f for f in self.fields if f.name == field_name)
-        return field.get_db_prep_save(value, self.connection)
+        return lambda value: field.get_db_prep_save(value, self.connection)
+
+    def run_as_one(self, rows):
+        """
+        Insert ``rows`` in one multi-row statement; returns how many went in (clashing rows are skipped).
+
+        One statement is one commit in autocommit mode, where ``executemany`` commits per row on SQLite.
+        """
+        head, values = self.sql.split(" VALUES ", 1)
+        one_row, _sep, tail = values.partition(")")
+        inserted = 0
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), self.ROWS_PER_STATEMENT):
+                chunk = rows[start:start + self.ROWS_PER_STATEMENT]
+                cursor.execute(f"{head} VALUES {', '.join([one_row + ')'] * len(chunk))}{tail}",
+                               [value for row in chunk for value in row])
+                inserted += cursor.rowcount
+        return inserted
 
     def run(self, rows):
         """Insert ``rows`` (tuples of prepared values, in field order); returns how many were sent."""

@@ -1,4 +1,5 @@
 """Awarding, manual awards and revocation through credits_plugin.api."""
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -45,12 +46,31 @@ def test_award_is_idempotent(learner, designations):
 def test_award_costs_the_same_queries_for_1_and_20_credits(django_assert_num_queries, course_key):
     one, many = UserFactory(), UserFactory()
     CourseCreditFactory()
-    with django_assert_num_queries(4):  # designations, existing, insert, read back
+    with django_assert_num_queries(3):  # designations, the learner and their awards, one insert
         assert len(api.award_course_credits(one, COURSE_ID).created) == 1
     for _ in range(19):
         CourseCreditFactory()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(api.award_course_credits(many, COURSE_ID).created) == 20
+    by_id = UserFactory(username="by_id").pk
+    with django_assert_num_queries(3):  # given a user id, as the task is: the same reads
+        created = api.award_course_credits(by_id, COURSE_ID).created
+    assert len(created) == 20 and {a.username for a in created} == {"by_id"}
+
+
+def test_rows_a_concurrent_award_won_are_not_reported_as_created(learner, designations):
+    """The insert skips rows that clash with the unique constraint; only the rows that went in are announced."""
+    import attr  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.services.awards import _insert_awards  # pylint: disable=import-outside-toplevel
+
+    first = api.award_course_credits(learner, COURSE_ID).created
+    AwardedCredit.objects.filter(uuid=first[1].uuid).delete()
+    retry = [attr.evolve(a, uuid=uuid.uuid4()) for a in first]  # the same credits again, new public ids
+    went_in = _insert_awards(retry)
+    assert [a.credit_id for a in went_in] == [first[1].credit_id]
+    assert AwardedCredit.objects.get(credit_id=first[1].credit_id).uuid == went_in[0].uuid
+    assert AwardedCredit.objects.get(credit_id=first[0].credit_id).uuid == first[0].uuid  # untouched
 
 
 def test_award_for_course_without_designations_is_a_no_op(learner, django_assert_num_queries):
@@ -143,3 +163,9 @@ def test_awarded_credit_keeps_credit_from_deletion(learner, designations):
     with pytest.raises(Exception) as error:
         api.delete_credit(designations[0].credit_id)
     assert "Archive it instead" in str(error.value)
+
+
+def test_award_to_an_unknown_user_id_is_not_found_and_writes_nothing(designations):
+    with pytest.raises(CreditsNotFound):
+        api.award_course_credits(987654, COURSE_ID)
+    assert not AwardedCredit.objects.exists()
