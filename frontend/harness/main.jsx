@@ -66,8 +66,15 @@ const WIDGETS = {
     states: {
       data: { api: settingsApi, element: settings, ready: '#course-credits-settings-form' },
       errors: {
-        api: (api) => { settingsApi(api); api.onPut(course(STUDIO)).reply(400, f.validationError); },
+        // The author types 0 as the second credit's amount and saves; the API answers with its field error.
+        api: (api) => {
+          settingsApi(api);
+          api.onPut(course(STUDIO)).reply(400, {
+            ...f.validationError, field_errors: { 'credits.1.amount': f.validationError.field_errors['credits.1.amount'] },
+          });
+        },
         element: settings,
+        type: { selector: '.course-credits-row:nth-of-type(2) input[inputmode="decimal"]', value: '0' },
         click: 'button[form="course-credits-settings-form"]',
         ready: '[aria-invalid="true"]',
       },
@@ -112,6 +119,12 @@ async function show() {
       <div id="widget" className="p-3" style={{ width: widget.width }}>{state.element}</div>
     </IntlProvider>,
   );
+  if (state.type) {
+    // As a person types: React listens to input events and reads the value through the native setter.
+    const input = await waitFor(state.type.selector);
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, state.type.value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }
   if (state.click) {
     (await waitFor(state.click)).click();
   }

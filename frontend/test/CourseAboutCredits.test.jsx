@@ -23,9 +23,9 @@ describe('CourseAboutCredits', () => {
     answer([200, f.courseSettings]);
     const card = await screen.findByRole('region', { name: 'Credits' });
     const [ethics, leadership] = await within(card).findAllByRole('listitem');
-    expect(ethics).toHaveTextContent('Ethics CPE · CPA Ontario · 2.5 hours');
+    expect(ethics).toHaveTextContent('Ethics CPE · CPA Ontario · 2.50 hours');
     expect(ethics).toHaveTextContent('Reference number: CPA-2025-17');
-    expect(leadership).toHaveTextContent('Leadership · Management · 1 points');
+    expect(leadership).toHaveTextContent('Leadership · Management · 1.00 points');
     expect(leadership).not.toHaveTextContent('Reference number');
   });
 
@@ -55,6 +55,6 @@ describe('CourseAboutCredits', () => {
     expect(await screen.findByText('Terminez ce cours pour obtenir :')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Crédits' })).toBeInTheDocument();
     expect(screen.getByText('Numéro de référence : CPA-2025-17')).toBeInTheDocument();
-    expect(screen.getAllByRole('listitem')[0]).toHaveTextContent('2,5 hours');
+    expect(screen.getAllByRole('listitem')[0]).toHaveTextContent('2,50 hours');
   });
 });

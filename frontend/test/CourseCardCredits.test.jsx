@@ -17,9 +17,9 @@ describe('CourseCardCredits', () => {
     renderInLocale(<CourseCardCredits cardId="card-0" courseData={f.dashboardCard} />);
     const section = screen.getByRole('region', { name: 'Credits this course awards' });
     const [ethics, leadership] = within(section).getAllByRole('listitem');
-    expect(ethics).toHaveTextContent('Ethics CPE · CPA Ontario · 2.5 hours');
+    expect(ethics).toHaveTextContent('Ethics CPE · CPA Ontario · 2.50 hours');
     expect(ethics).toHaveTextContent('Earned on March 14, 2025');
-    expect(leadership).toHaveTextContent('Leadership · Management · 1 points');
+    expect(leadership).toHaveTextContent('Leadership · Management · 1.00 points');
     expect(leadership).toHaveTextContent('Not earned yet');
     expect(api.history.get).toHaveLength(0); // no request per card
   });
@@ -31,7 +31,7 @@ describe('CourseCardCredits', () => {
       courseRun: { courseId: f.COURSE_ID },
     };
     renderInLocale(<CourseCardCredits cardId="card-0" courseData={card} />);
-    expect(screen.getByRole('listitem')).toHaveTextContent('Ethics CPE · CPA Ontario · 2.5 hours Earned on March 14, 2025');
+    expect(screen.getByRole('listitem')).toHaveTextContent('Ethics CPE · CPA Ontario · 2.50 hours Earned on March 14, 2025');
   });
 
   it('shows nothing on a course without credits, or before the card data is there', () => {
@@ -49,7 +49,7 @@ describe('CourseCardCredits', () => {
     renderInLocale(<CourseCardCredits cardId="card-0" courseData={f.dashboardCard} />, 'fr');
     const section = screen.getByRole('region', { name: 'Crédits attribués par ce cours' });
     const [ethics, leadership] = within(section).getAllByRole('listitem');
-    expect(ethics).toHaveTextContent('2,5 hours');
+    expect(ethics).toHaveTextContent('2,50 hours');
     expect(ethics).toHaveTextContent('Obtenu le 14 mars 2025');
     expect(leadership).toHaveTextContent('Pas encore obtenu');
   });

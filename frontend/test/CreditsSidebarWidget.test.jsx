@@ -30,9 +30,9 @@ describe('CreditsSidebarWidget', () => {
     renderInLocale(<CreditsSidebarWidget />);
     const totals = await screen.findByLabelText('Credits earned, by type');
     expect(within(totals).getByText('CPA Ontario')).toBeInTheDocument();
-    expect(within(totals).getByText('7.5 hours')).toBeInTheDocument();
+    expect(within(totals).getByText('7.50 hours')).toBeInTheDocument();
     expect(within(totals).getByText('Management')).toBeInTheDocument();
-    expect(within(totals).getByText('3 points')).toBeInTheDocument();
+    expect(within(totals).getByText('3.00 points')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /See all my credits/ })).toHaveAttribute('href', `${LMS}/credits/me/`);
     expect(api.history.get).toHaveLength(1);
   });
@@ -56,7 +56,7 @@ describe('CreditsSidebarWidget', () => {
     renderInLocale(<CreditsSidebarWidget />, 'fr');
     expect(screen.getByRole('heading', { name: 'Mes crédits' })).toBeInTheDocument();
     const totals = await screen.findByLabelText('Crédits obtenus, par type');
-    expect(within(totals).getByText('7,5 hours')).toBeInTheDocument();
+    expect(within(totals).getByText('7,50 hours')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /Voir tous mes crédits/ })).toBeInTheDocument();
   });
 });

@@ -32,7 +32,7 @@ describe('in the MFE slots', () => {
     );
     expect(screen.getByText('Default sidebar')).toBeInTheDocument();
     expect(screen.getByText('Default banner')).toBeInTheDocument();
-    expect(await screen.findByText('7.5 hours')).toBeInTheDocument();
+    expect(await screen.findByText('7.50 hours')).toBeInTheDocument();
     const card = await screen.findByRole('region', { name: 'Credits this course awards' });
     expect(within(card).getByText('Earned on March 14, 2025')).toBeInTheDocument();
   });

@@ -1,8 +1,11 @@
-/** "2.50" with unit "hours" -> "2.5 hours" in English, "2,5 hours" in French. */
+/**
+ * "2.50" with unit "hours" -> "2.50 hours" in English, "2,50 hours" in French: always two decimal
+ * places, as the plugin's pages, certificate and CSV write amounts (accrediting bodies count cents).
+ */
 export function formatAmount(intl, amount, unit, messages) {
   const number = Number(amount);
   const shown = Number.isFinite(number)
-    ? intl.formatNumber(number, { maximumFractionDigits: 2 })
+    ? intl.formatNumber(number, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
     : String(amount ?? '');
   return unit ? intl.formatMessage(messages.amountWithUnit, { amount: shown, unit }) : shown;
 }
