@@ -69,13 +69,15 @@ i18n: $(STAMP) ## extract, merge and compile the French catalogs (scripts/i18n.p
 bench: $(STAMP) ## run the benchmarks in bench/
 	$(BIN)/python -m bench
 
-# The MFE widgets' screenshots in docs/frontend.md: the widget harness (frontend/harness) built with
-# npm, each widget state shot in Debian's Chromium by tests/browser/test_widgets.py.
-screenshots: $(STAMP) ## rebuild the MFE widgets' screenshots in docs/images/widgets
+# The screenshots in docs/: the MFE widgets (the widget harness, frontend/harness, built with npm,
+# each state shot in Debian's Chromium by tests/browser/test_widgets.py) and the demo's pages
+# (tests/browser/test_surfaces.py and test_studio_page.py; the list is DOCS_PAGES in their conftest).
+screenshots: $(STAMP) ## rebuild the screenshots in docs/images (widgets and pages)
 	test -d frontend/node_modules || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 	test -d tests/browser/node_modules || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	cd frontend && npm run build:harness
-	CREDITS_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_widgets.py
+	CREDITS_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_widgets.py \
+		tests/browser/test_surfaces.py tests/browser/test_studio_page.py
 
 # The matrix checks the library versions; the demo's browser tests, schemathesis and the
 # catalog extraction (which do not depend on them) run once, in make test.

@@ -7,6 +7,7 @@ installs all three (apt-get install chromium chromium-driver; npm ci in tests/br
 Screenshots are saved under test-artifacts/screenshots/.
 """
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+# The page screenshots the author and learner guides (docs/) show, copied there by `make screenshots`.
+DOCS_PAGE_IMAGES = REPO / "docs" / "images" / "pages"
+DOCS_PAGES = {"studio-before-save", "studio-error", "surface-about", "surface-certificate", "surface-dashboard",
+              "surface-my-credits", "surface-xblock", "surface-instructor-app-page"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
@@ -119,6 +124,9 @@ class Site:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.driver.save_screenshot(str(path))
+        if name in DOCS_PAGES and os.environ.get("CREDITS_DOCS_SCREENSHOTS") == "1":  # make screenshots
+            DOCS_PAGE_IMAGES.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_PAGE_IMAGES / path.name)
         return path
 
 
