@@ -35,6 +35,7 @@ describe('CreditsSidebarWidget', () => {
     expect(within(totals).getByText('3.00 points')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /See all my credits/ })).toHaveAttribute('href', `${LMS}/credits/me/`);
     expect(api.history.get).toHaveLength(1);
+    expect(api.history.get[0].params).toEqual({ awards: false }); // totals only: not every award
   });
 
   it('says so when the learner has no credits', async () => {

@@ -37,15 +37,15 @@ def documented(**kwargs):
     return decorator
 
 
-def _flag(value):
-    """?is_active=true|false|1|0 as a bool; None when absent; a 400 otherwise."""
+def _flag(value, field="is_active"):
+    """?<field>=true|false|1|0 as a bool; None when absent; a 400 otherwise."""
     if value is None or value == "":
         return None
     if value.lower() in ("true", "1"):
         return True
     if value.lower() in ("false", "0"):
         return False
-    raise api.CreditsValidationError(f"'{value}' is not true or false.", field_errors={"is_active": [
+    raise api.CreditsValidationError(f"'{value}' is not true or false.", field_errors={field: [
         "Use true or false."]})
 
 
@@ -256,7 +256,10 @@ class RevokeAwardView(CreditsAPIView):
 class LearnerSummaryView(CreditsAPIView):
     renderer_classes = APIView.renderer_classes + [CSVRenderer]
 
-    @documented(parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS],
+    @documented(parameters=[OpenApiParameter("format", str, enum=["json", "csv"]), *DATE_FILTERS,
+                            OpenApiParameter("awards", bool, description=(
+                                "false: the totals only, with an empty award list (what a dashboard needs); "
+                                "the CSV always lists the awards"))],
                    responses={(200, "application/json"): s.LearnerSummarySerializer,
                               (200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, username):
@@ -265,9 +268,11 @@ class LearnerSummaryView(CreditsAPIView):
         learner = platform.get_user_by_username(username)
         if learner is None:
             raise NotFound("There is no such learner.")
+        csv = request.query_params.get("format") == "csv"
+        with_awards = csv or _flag(request.query_params.get("awards"), "awards") is not False
         summary = api.get_learner_summary(learner, start=request.query_params.get("from"),
-                                          end=request.query_params.get("to"))
-        if request.query_params.get("format") == "csv":
+                                          end=request.query_params.get("to"), with_awards=with_awards)
+        if csv:
             return csv_response(summary.awards, s.SummaryAwardSerializer, f"credits-{learner.username}.csv")
         return Response(s.LearnerSummarySerializer(summary).data)
 

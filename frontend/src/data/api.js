@@ -18,9 +18,11 @@ export const learnerCreditsPageUrl = () => lmsUrl('/credits/me/');
 
 const coursePath = (courseId) => `${API_PATH}/courses/${encodeURIComponent(courseId)}/`;
 
+/** The learner's totals (``awards=false``: the dashboard shows totals, not every award). */
 export async function getLearnerSummary(username) {
   const { data } = await getAuthenticatedHttpClient().get(
     lmsUrl(`${API_PATH}/learners/${encodeURIComponent(username)}/summary/`),
+    { params: { awards: false } },
   );
   return data;
 }

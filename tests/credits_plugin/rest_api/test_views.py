@@ -251,6 +251,20 @@ def test_learner_summary_json_and_csv(as_user, users, structure):
     assert_error(staff.get(f"{API}/learners/ghost/summary/", {"format": "csv"}), 404, "not_found")
 
 
+def test_learner_summary_totals_only_for_dashboards(as_user, users, structure, django_assert_max_num_queries):
+    api.award_course_credits(users["learner"], COURSE_ID)
+    client = as_user(users["learner"])
+    full = client.get(f"{API}/learners/learner/summary/").json()
+    with django_assert_max_num_queries(2):  # the totals, and the credit directory (cached after)
+        totals = client.get(f"{API}/learners/learner/summary/", {"awards": "false"}).json()
+    assert totals == dict(full, awards=[]) and len(full["awards"]) == 2
+    assert_error(client.get(f"{API}/learners/learner/summary/", {"awards": "some"}), 400, "validation_error",
+                 "awards")
+    csv_rows = b"".join(client.get(f"{API}/learners/learner/summary/",
+                                   {"awards": "false", "format": "csv"}).streaming_content).decode().splitlines()
+    assert len(csv_rows) == 3  # the CSV is the award list: always there
+
+
 def test_public_award_shows_no_username_or_email(as_user, users, structure):
     award = api.award_course_credits(users["learner"], COURSE_ID).created[0]
     body = as_user(None).get(f"{API}/awards/{award.uuid}/").json()
