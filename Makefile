@@ -28,7 +28,13 @@ venv: $(STAMP) ## build the virtualenv in .venv
 test: $(STAMP) ## run the whole test suite (SQLite; MariaDB tests skip when it is absent)
 	$(BIN)/python -m pytest
 
+# mysqlclient is the driver Open edX runs on; it compiles against libmariadb-dev (apt), so where
+# it cannot be built the suite and the benchmark say so and use PyMySQL.
+MYSQLCLIENT = $(BIN)/python -c "import MySQLdb" 2>/dev/null || $(BIN)/python -m pip install --quiet mysqlclient \
+	|| echo "mysqlclient could not be built (apt-get install libmariadb-dev pkg-config): using PyMySQL"
+
 test-mysql: $(STAMP) ## run the whole suite on MariaDB/MySQL (127.0.0.1:3306, root)
+	$(MYSQLCLIENT)
 	CREDITS_TEST_DB=mysql $(BIN)/python -m pytest
 
 # The Tutor plugin (tutor/) is tested with the real tutor and tutor-mfe of each supported
@@ -67,6 +73,7 @@ i18n: $(STAMP) ## extract, merge and compile the French catalogs (scripts/i18n.p
 	$(BIN)/python scripts/i18n.py all
 
 bench: $(STAMP) ## run the benchmarks in bench/
+	$(MYSQLCLIENT)
 	$(BIN)/python -m bench
 
 # The screenshots in docs/: the MFE widgets (the widget harness, frontend/harness, built with npm,

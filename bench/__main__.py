@@ -48,7 +48,12 @@ def main():
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--only", default="")
     parser.add_argument("--db", choices=["sqlite", "mysql", "both"], default="both")
+    parser.add_argument("--print", action="store_true", help="print the table of bench/results.json again")
     args = parser.parse_args()
+    if args.print:
+        saved = json.loads((HERE / "results.json").read_text())
+        print_table(saved["machine"], saved["runs"])
+        return
     databases = ["sqlite"] if args.db == "sqlite" else ["mysql"] if args.db == "mysql" else ["sqlite"]
     if args.db == "both":
         if mysql_answers():
@@ -74,8 +79,17 @@ def main():
 
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
                "system": platform.platform()}
+    print_table(machine, runs)
+    (HERE / "results.json").write_text(json.dumps({"machine": machine, "runs": runs}, indent=2, default=str))
+    print(f"\nwritten: {HERE / 'results.json'}")
+
+
+def print_table(machine, runs):
     print(f"\nCourse Credits benchmarks ({machine['system']}, {machine['cpus']} CPUs, Python {machine['python']})")
-    print("Ratio = the plugin's time / the raw database floor's time, measured side by side in this run.\n")
+    print("Ratio = the plugin's time / the raw database floor's time, measured side by side in this run.")
+    for run in runs:
+        print(f"  {run['db']}: {run.get('driver', '?')}, server {run.get('server', '?')}")
+    print()
     header = f"{'db':8} {'what':48} {'ours vs floor':28} {'ratio':>8}  {'notes':40} target"
     print(header)
     print("-" * len(header))
@@ -83,8 +97,16 @@ def main():
         for result in run["results"]:
             timing, ratio, extra = fmt(result)
             print(f"{run['db']:8} {result['what']:48} {timing:28} {ratio:>8}  {extra:40} {result['target']}")
-    (HERE / "results.json").write_text(json.dumps({"machine": machine, "runs": runs}, indent=2, default=str))
-    print(f"\nwritten: {HERE / 'results.json'}")
+    print("\nGrowth: time per row at the largest size / at the smallest (1.0 = flat;"
+          " a quadratic step would grow with the size: ~10x from 10k to 100k).")
+    for run in runs:
+        for kind in ("backfill", "course report CSV"):
+            rows = [r for r in run["results"] if r["what"].startswith(kind) and "us_per_row" in r]
+            if len(rows) > 1:
+                first, last = rows[0], rows[-1]
+                print(f"{run['db']:8} {kind:20} {first['us_per_row']:.1f} -> {last['us_per_row']:.1f} us/row "
+                      f"({last['us_per_row'] / first['us_per_row']:.2f}x); peak memory "
+                      f"{first['peak_mb']:.1f} -> {last['peak_mb']:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -400,6 +400,20 @@ def bench_pages(results, enrollments=50, repeat=5):
     crum.set_current_request(None)
 
 
+def driver(connection):
+    """The Python database driver: PyMySQL installed as MySQLdb names itself pymysql."""
+    module = connection.Database
+    version = getattr(module, "__version__", "") or ".".join(map(str, module.version_info[:3]))
+    return "sqlite3" if connection.vendor == "sqlite" else f"{module.__name__} {version}"
+
+
+def server(connection):
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    name = "MariaDB" if connection.mysql_is_mariadb else "MySQL"
+    return f"{name} {'.'.join(map(str, connection.mysql_version))}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "mysql"], default="sqlite")
@@ -427,7 +441,8 @@ def main(argv=None):
         scenarios[name](results)
         print(f"  [{args.db}] {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump({"db": args.db, "vendor": connection.vendor, "results": results}, handle, default=str)
+        json.dump({"db": args.db, "vendor": connection.vendor, "driver": driver(connection),
+                   "server": server(connection), "results": results}, handle, default=str)
 
 
 if __name__ == "__main__":

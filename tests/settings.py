@@ -12,9 +12,14 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("CREDITS_TEST_DB") == "mysql":
-    import pymysql
+    # mysqlclient (MySQLdb), the driver Open edX runs on, where it is installed (it compiles against
+    # libmariadb-dev: `make bench` and .ci/run install it); otherwise the pure-Python PyMySQL.
+    try:
+        import MySQLdb  # noqa: F401  pylint: disable=unused-import
+    except ImportError:
+        import pymysql
 
-    pymysql.install_as_MySQLdb()
+        pymysql.install_as_MySQLdb()
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.mysql",

@@ -1,4 +1,5 @@
 """Awarding credits to learners, by hand and automatically, and revoking them."""
+import functools
 import logging
 import uuid as uuid_module
 from decimal import Decimal
@@ -62,31 +63,30 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     Calling it again, or from several workers at once, leaves one award per credit: the
     database's unique constraint decides (one ``INSERT`` that skips clashing rows), and rows
     lost to a concurrent insert are not reported as created. Revoked awards are not brought
-    back automatically. Three queries whatever the number of credits (the designations, the
-    learner with their awards in the course, the insert), a fourth only when a concurrent award
-    won some rows; the two reads are written by hand, as building them with the ORM cost more
-    than running them (bench/). To stay cheap on this hot path it does not look up course
-    names (``course_name`` of the results is the course id).
+    back automatically. Two queries whatever the number of credits: one hand-written read of
+    the learner, the course's credits and the learner's awards of them (building it with the
+    ORM cost more than running it: bench/), and the insert; a third only when a concurrent
+    award won some rows. To stay cheap on this hot path it does not look up course names
+    (``course_name`` of the results is the course id).
     """
     course_key = parse_course_key(course_key)
     user_id = user if isinstance(user, int) else user.pk
-    designations = _read_designations(course_key)
+    username, designations = _read_course_for_learner(user_id, course_key)
     if not designations:
         return AwardResult()
-    username, existing = _read_learner(user_id, course_key)
     now = timezone.now()
     new = [AwardData(uuid=uuid_module.uuid4(), user_id=user_id, username=username, course_key=course_key,
                      course_name=str(course_key), credit_id=credit_id, credit_name=credit_name,
                      credit_type_name=type_name, unit=unit, amount=amount,
                      reference_number=reference_number, source=source,
                      status=AwardStatus.AWARDED, awarded_at=now)
-           for credit_id, amount, credit_name, type_name, unit, reference_number in designations
-           if credit_id not in existing]
+           for (credit_id, amount, credit_name, type_name, unit, reference_number), status in designations
+           if status is None]
     created = ()
     if new:
         created = _insert_awards(new)
         announce_awarded(created)
-    revoked = sum(1 for status in existing.values() if status == AwardStatus.REVOKED)
+    revoked = sum(1 for _designation, status in designations if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
                          skipped_revoked=revoked)
     logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
@@ -94,50 +94,62 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     return result
 
 
-def _read_designations(course_key):
-    """``(credit id, amount, credit name, type name, unit, reference number)`` of what the course awards now."""
-    database, quote, table = _sql_helpers()
-    sql = (f"SELECT d.{quote('credit_id')}, d.{quote('amount')}, c.{quote('name')}, t.{quote('name')}, "
-           f"t.{quote('unit')}, d.{quote('reference_number')}, c.{quote('reference_number')} "
-           f"FROM {table(CourseCredit)} d JOIN {table(Credit)} c ON c.{quote('id')} = d.{quote('credit_id')} "
-           f"JOIN {table(CreditType)} t ON t.{quote('id')} = c.{quote('credit_type_id')} "
-           f"WHERE d.{quote('course_key')} = %s")
+def _read_course_for_learner(user_id, course_key):
+    """
+    In one query: the learner's username, and for each credit the course awards now
+    ``(credit id, amount, credit name, type name, unit, reference number)`` with the status of
+    the learner's award of it (None when they have none). CreditsNotFound for an unknown user.
+    """
+    alias = router.db_for_write(AwardedCredit)
+    database, sql = connections[alias], _course_for_learner_sql(alias)
     with database.cursor() as cursor:
-        cursor.execute(sql, [str(course_key)])
-        return [(credit_id, Decimal(amount_text(amount)), name, type_name, unit, own_reference or reference)
-                for credit_id, amount, name, type_name, unit, own_reference, reference in cursor.fetchall()]
-
-
-def _read_learner(user_id, course_key):
-    """The learner's username and ``{credit id: status}`` of their awards in the course; CreditsNotFound."""
-    database, quote, table = _sql_helpers()
-    User = get_user_model()
-    user_pk, username = quote(User._meta.pk.column), quote(User._meta.get_field(User.USERNAME_FIELD).column)
-    sql = (f"SELECT u.{username}, a.{quote('credit_id')}, a.{quote('status')} "
-           f"FROM {table(User)} u LEFT JOIN {table(AwardedCredit)} a "
-           f"ON a.{quote('user_id')} = u.{user_pk} AND a.{quote('course_key')} = %s "
-           f"WHERE u.{user_pk} = %s")
-    with database.cursor() as cursor:
-        cursor.execute(sql, [str(course_key), user_id])
+        cursor.execute(sql, [str(course_key), str(course_key), user_id])
         rows = cursor.fetchall()
     if not rows:
         raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
-    return rows[0][0], {credit_id: status for _username, credit_id, status in rows if credit_id is not None}
+    designations = [((credit_id, Decimal(amount_text(amount)), name, type_name, unit, own_reference or reference),
+                     status)
+                    for _user, credit_id, amount, name, type_name, unit, own_reference, reference, status in rows
+                    if credit_id is not None]
+    return rows[0][0], designations
 
 
-def _sql_helpers():
-    database = connections[router.db_for_write(AwardedCredit)]
-    quote = database.ops.quote_name
-    return database, quote, lambda model: quote(model._meta.db_table)  # pylint: disable=protected-access
+@functools.cache
+def _course_for_learner_sql(alias):
+    quote = connections[alias].ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)  # pylint: disable=protected-access
+
+    User = get_user_model()
+    user_pk, username = quote(User._meta.pk.column), quote(User._meta.get_field(User.USERNAME_FIELD).column)
+    return (f"SELECT u.{username}, d.{quote('credit_id')}, d.{quote('amount')}, c.{quote('name')}, "
+            f"t.{quote('name')}, t.{quote('unit')}, d.{quote('reference_number')}, c.{quote('reference_number')}, "
+            f"a.{quote('status')} "
+            f"FROM {table(User)} u "
+            f"LEFT JOIN {table(CourseCredit)} d ON d.{quote('course_key')} = %s "
+            f"LEFT JOIN {table(Credit)} c ON c.{quote('id')} = d.{quote('credit_id')} "
+            f"LEFT JOIN {table(CreditType)} t ON t.{quote('id')} = c.{quote('credit_type_id')} "
+            f"LEFT JOIN {table(AwardedCredit)} a ON a.{quote('user_id')} = u.{user_pk} "
+            f"AND a.{quote('course_key')} = %s AND a.{quote('credit_id')} = d.{quote('credit_id')} "
+            f"WHERE u.{user_pk} = %s")
 
 
 def _insert_awards(awards):
-    """Insert new awards in one statement; those that went in (a concurrent award may have won some)."""
+    """
+    Insert new awards of one learner in one course, made together (same time, source and reason),
+    in one statement; returns those that went in (a concurrent award may have won some).
+
+    Values go through their fields' ``get_db_prep_save`` as the ORM would send them; the ones the
+    awards share are prepared once, and text and integers need none.
+    """
     insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS)
-    prep = [insert.field_prep(name) for name in AWARD_COLUMNS]
-    rows = [tuple(to_db(value) for to_db, value in zip(prep, (
-        a.user_id, a.uuid, a.course_key, a.credit_id, a.amount, a.credit_name, a.credit_type_name, a.unit,
-        a.reference_number, a.source, a.status, a.awarded_at, a.reason), strict=True)) for a in awards]
+    first = awards[0]
+    course_key, awarded_at = insert.prep("course_key", first.course_key), insert.prep("awarded_at", first.awarded_at)
+    uuid_to_db, amount_to_db = insert.field_prep("uuid"), insert.field_prep("amount")
+    rows = [(a.user_id, uuid_to_db(a.uuid), course_key, a.credit_id, amount_to_db(a.amount), a.credit_name,
+             a.credit_type_name, a.unit, a.reference_number, a.source, a.status, awarded_at, a.reason)
+            for a in awards]
     if insert.run_as_one(rows) != len(rows):
         went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
         awards = [a for a in awards if a.uuid in went_in]
