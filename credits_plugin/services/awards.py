@@ -143,7 +143,7 @@ def _insert_awards(awards):
     Values go through their fields' ``get_db_prep_save`` as the ORM would send them; the ones the
     awards share are prepared once, and text and integers need none.
     """
-    insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS)
+    insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS, using=router.db_for_write(AwardedCredit))
     first = awards[0]
     course_key, awarded_at = insert.prep("course_key", first.course_key), insert.prep("awarded_at", first.awarded_at)
     uuid_to_db, amount_to_db = insert.field_prep("uuid"), insert.field_prep("amount")

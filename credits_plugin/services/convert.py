@@ -142,10 +142,12 @@ class ReportCells:
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+UTC_ZONE_NAMES = frozenset(("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"))
+
+
 def _is_utc(zone):
-    probe = datetime.datetime(2001, 1, 1)
-    summer = datetime.datetime(2001, 7, 1)
-    return zone.utcoffset(probe) == zone.utcoffset(summer) == datetime.timedelta(0)
+    """Only zones that are UTC by definition: a zone that was at +00:00 once may not be now (Casablanca)."""
+    return zone is datetime.UTC or getattr(zone, "key", getattr(zone, "zone", None)) in UTC_ZONE_NAMES
 
 
 def uuid_text(value):

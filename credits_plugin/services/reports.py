@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, Q, Sum, Window
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
@@ -75,11 +76,12 @@ def get_learner_summary(user, start=None, end=None, *, with_awards=True):
         awards = _learner_awards(AwardedCredit.objects.filter(dates, user_id=learner.pk))
         sums = _add_up(awards)
     elif start or end:
-        sums = list(AwardedCredit.objects.filter(dates, user_id=learner.pk, status=AwardStatus.AWARDED).order_by()
-                    .values_list("credit_id", "unit").annotate(total=Sum("amount")))
+        sums = [(credit_id, unit, Decimal(amount_text(total))) for credit_id, unit, total in
+                AwardedCredit.objects.filter(dates, user_id=learner.pk, status=AwardStatus.AWARDED).order_by()
+                .values_list("credit_id", "unit").annotate(total=Sum("amount"))]
     else:
         sums = _sums_per_credit(learner.pk)
-    directory = credit_directory()
+    directory = credit_directory() if sums else {}
     if any(credit_id not in directory for credit_id, _unit, _total in sums):
         directory = credit_directory(fresh=True)
     type_totals, per_credit = {}, []
@@ -229,16 +231,23 @@ def iter_course_report_rows(course_key, *, status=None, search=None, start=None,
     course_key, queryset = _course_award_rows(course_key, status, search, start, end)
     course_name = platform.get_course_names([course_key]).get(str(course_key)) or str(course_key)
     cells = ReportCells(course_id=str(course_key), course_name=course_name)
-    return (cells.row(raw) for raw in _keyset_chunks(queryset, cells.FIELDS, chunk_size))
+    zone = timezone.get_current_timezone()
+    return (cells.row(raw) for raw in _keyset_chunks(queryset, cells.FIELDS, chunk_size, zone))
 
 
-def _keyset_chunks(queryset, fields, chunk_size):
-    """Raw rows of ``queryset.values_list(*fields)`` (``fields[0]`` is the id), by id, a query per chunk."""
+def _keyset_chunks(queryset, fields, chunk_size, zone):
+    """
+    Raw rows of ``queryset.values_list(*fields)`` (``fields[0]`` is the id), by id, a query per chunk.
+
+    Each chunk's SQL is built in ``zone``, the time zone of the call: a streamed response reads
+    its rows after the view returned, and date filters depend on the current time zone.
+    """
     database = connections[queryset.db]
     last_id = 0
     while True:
         chunk = queryset.filter(id__gt=last_id).order_by("id").values_list(*fields)[:chunk_size]
-        sql, params = chunk.query.get_compiler(using=queryset.db).as_sql()
+        with timezone.override(zone):
+            sql, params = chunk.query.get_compiler(using=queryset.db).as_sql()
         with database.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

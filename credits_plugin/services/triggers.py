@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AwardSource, AwardStatus, AwardTrigger
 from credits_plugin.data import AwardResult
+from credits_plugin.exceptions import CreditsNotFound
 from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
 from credits_plugin.services.awards import award_course_credits, revoke_award
 from credits_plugin.validation import parse_course_key
@@ -129,7 +130,11 @@ def award_on_trigger(user_id, course_key, trigger):
     if not flags.awards_on(trigger):
         return AwardResult()
     source = AwardSource.CERTIFICATE if trigger == AwardTrigger.CERTIFICATE else AwardSource.PASSING
-    return award_course_credits(int(user_id), course_key, source=source)
+    try:
+        return award_course_credits(int(user_id), course_key, source=source)
+    except CreditsNotFound:  # the account was deleted or retired since the event: nothing to award
+        logger.info("No award in %s for user %s: there is no such user any more.", course_key, user_id)
+        return AwardResult()
 
 
 def revoke_for_revoked_certificate(user_id, course_key):

@@ -169,3 +169,11 @@ def test_award_to_an_unknown_user_id_is_not_found_and_writes_nothing(designation
     with pytest.raises(CreditsNotFound):
         api.award_course_credits(987654, COURSE_ID)
     assert not AwardedCredit.objects.exists()
+
+
+def test_the_task_path_awards_nothing_to_a_user_deleted_since_the_event(designations):
+    """The receiver queued the award; the account is gone when the task runs: nothing to do, no failure."""
+    api.set_course_settings(COURSE_ID, enabled=True,
+                            credits=[{"credit": d.credit_id, "amount": "1"} for d in designations])
+    assert api.award_on_trigger(987654, COURSE_ID, "passing").created == ()
+    assert not AwardedCredit.objects.exists()

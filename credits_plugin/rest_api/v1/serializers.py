@@ -6,6 +6,8 @@ OpenAPI schema. The rules themselves are checked once, in ``credits_plugin.api``
 from rest_framework import serializers
 
 AMOUNT = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": True}
+# A total adds up many amounts of at most 999.99: room for a lifetime of credits.
+TOTAL = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
 
 class CreditTypeSerializer(serializers.Serializer):
@@ -107,14 +109,14 @@ class ReasonSerializer(serializers.Serializer):
 class TypeTotalSerializer(serializers.Serializer):
     credit_type = serializers.CharField()
     unit = serializers.CharField()
-    amount = serializers.DecimalField(**AMOUNT)
+    amount = serializers.DecimalField(**TOTAL)
 
 
 class CreditTotalSerializer(serializers.Serializer):
     credit_name = serializers.CharField()
     credit_type = serializers.CharField()
     unit = serializers.CharField()
-    amount = serializers.DecimalField(**AMOUNT)
+    amount = serializers.DecimalField(**TOTAL)
 
 
 class SummaryAwardSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+from opaque_keys.edx.keys import CourseKey
 from rest_framework.test import APIClient
 
 from credits_plugin import api
@@ -194,14 +195,32 @@ def test_csv_report_reads_in_chunks_and_follows_the_time_zone(users, structure):
     from credits_plugin.rest_api.v1.serializers import AwardSerializer  # pylint: disable=import-outside-toplevel
 
     _report_fixture(users, structure)
-    with timezone.override("America/Toronto"):
-        rows = list(api.iter_course_report_rows(COURSE_ID, chunk_size=2))
-        awards = AwardSerializer(api.iter_course_awards(COURSE_ID), many=True).data
-    assert len(rows) == len(awards) == AwardedCredit.objects.count() == 12
-    assert [dict(zip(api.AWARD_REPORT_COLUMNS, row, strict=True)) for row in rows] == [
-        {k: "" if v is None else str(v) for k, v in award.items()} for award in awards]
-    assert rows[0][api.AWARD_REPORT_COLUMNS.index("awarded_at")].endswith(("-05:00", "-04:00"))
+    for zone, offsets in (("America/Toronto", ("-05:00", "-04:00")), ("Africa/Casablanca", ("+01:00", "+00:00"))):
+        with timezone.override(zone):  # Casablanca was at +00:00 in 2001, not now: no UTC shortcut
+            rows = list(api.iter_course_report_rows(COURSE_ID, chunk_size=2))
+            awards = AwardSerializer(api.iter_course_awards(COURSE_ID), many=True).data
+        assert len(rows) == len(awards) == AwardedCredit.objects.count() == 12
+        assert [dict(zip(api.AWARD_REPORT_COLUMNS, row, strict=True)) for row in rows] == [
+            {k: "" if v is None else str(v) for k, v in award.items()} for award in awards]
+        assert rows[0][api.AWARD_REPORT_COLUMNS.index("awarded_at")].endswith(offsets)
     assert tuple(AwardSerializer().fields) == api.AWARD_REPORT_COLUMNS
+
+
+def test_csv_report_dates_are_those_of_the_request_time_zone(users, structure):
+    """The rows stream after the view returned: the date range still means the request's days."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CONVERT_TZ('2026-01-01 00:00:00', 'UTC', 'America/Toronto')")
+            if cursor.fetchone()[0] is None:
+                pytest.skip("MySQL's time zone tables are not loaded (mysql_tzinfo_to_sql; .ci/run loads them)")
+    _report_fixture(users, structure)
+    AwardedCredit.objects.filter(user=users["other_learner"]).update(
+        awarded_at=datetime.datetime(2026, 1, 2, 3, 0, tzinfo=datetime.UTC))  # Jan 1, 22:00 in Toronto
+    with timezone.override("America/Toronto"):
+        rows = api.iter_course_report_rows(COURSE_ID, start="2026-01-01", end="2026-01-01")
+    assert {row[1] for row in rows} == {"other_learner", "l0"}  # both awarded on Jan 1 in Toronto
 
 
 def test_csv_cells_cannot_start_a_formula(as_user, users, structure):
@@ -249,6 +268,17 @@ def test_learner_summary_json_and_csv(as_user, users, structure):
                  "to")
     staff = as_user(users["global_staff"])
     assert_error(staff.get(f"{API}/learners/ghost/summary/", {"format": "csv"}), 404, "not_found")
+
+
+def test_learner_summary_totals_past_999_99(as_user, users, structure):
+    """Amounts are at most 999.99; a learner's totals go well past it."""
+    for index in range(3):
+        course = f"course-v1:TestX+Big{index}+2026"
+        CourseCredit.objects.create(course_key=CourseKey.from_string(course), credit=structure["leading"],
+                                    amount=Decimal("999.99"))
+        api.award_course_credits(users["learner"], course)
+    body = as_user(users["learner"]).get(f"{API}/learners/learner/summary/").json()
+    assert {t["credit_type"]: t["amount"] for t in body["totals"]}["Management"] == "2999.97"
 
 
 def test_learner_summary_totals_only_for_dashboards(as_user, users, structure, django_assert_max_num_queries):
