@@ -78,17 +78,23 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
     insert, templates = _award_inserter(designations, course_key)
     new_uuid = uuid_module.uuid4 if insert.connection.features.has_native_uuid_field else (
         lambda: uuid_module.uuid4().hex)
+    # A course where nobody holds an award yet (credits just switched on: the usual backfill) needs no
+    # look-up of held awards: the insert skips any award made meanwhile, and its row count says so.
+    fresh = not AwardedCredit.objects.filter(course_key=course_key).exists()
     for user_ids in platform.iter_passing_user_ids(course_key, batch_size):
-        held = dict(((user_id, credit_id), status) for user_id, credit_id, status in AwardedCredit.objects.filter(
-            course_key=course_key, user_id__in=user_ids).values_list("user_id", "credit_id", "status"))
+        held = {} if fresh else dict(
+            ((user_id, credit_id), status) for user_id, credit_id, status in AwardedCredit.objects.filter(
+                course_key=course_key, user_id__in=user_ids).values_list("user_id", "credit_id", "status"))
         rows = [(user_id, new_uuid(), *template) for user_id in user_ids
                 for credit_id, template in templates if (user_id, credit_id) not in held]
+        inserted = len(rows)
         if not dry_run:
             with transaction.atomic():  # one commit per batch, not one per row
-                insert.run(rows)
+                inserted = insert.run(rows)
+        counts.already_awarded += len(rows) - inserted  # awarded by a live event a moment before
         counts.learners += len(user_ids)
         counts.batches += 1
-        counts.awarded += len(rows)
+        counts.awarded += inserted
         counts.skipped_revoked += sum(1 for status in held.values() if status == AwardStatus.REVOKED)
         counts.already_awarded += sum(1 for status in held.values() if status == AwardStatus.AWARDED)
         if progress is not None:

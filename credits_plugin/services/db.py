@@ -82,9 +82,9 @@ class InsertIgnoring:
         return inserted
 
     def run(self, rows):
-        """Insert ``rows`` (tuples of prepared values, in field order); returns how many were sent."""
+        """Insert ``rows`` (tuples of prepared values, in field order); returns how many went in."""
         if not rows:
             return 0
         with self.connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
-        return len(rows)
+            return cursor.rowcount

@@ -55,7 +55,8 @@ def test_backfill_of_a_few_thousand_learners_interrupted_and_resumed(enabled_cou
         counts = api.backfill_course_credits(COURSE_ID, batch_size=500)
     selects = [q for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(selects) <= 2 + 2 * (batches + 1)  # settings, designations; per batch: learners, held awards
+    # settings, designations, whether anyone holds an award yet; per batch: learners, held awards
+    assert len(selects) <= 3 + 2 * (batches + 1)
     rows_per_insert = connection.ops.bulk_batch_size([f for f in AwardedCredit._meta.concrete_fields
                                                       if not f.primary_key], [None] * 500)
     assert len(inserts) <= batches * math.ceil(2 * 500 / min(rows_per_insert, 1000))  # only what the DB limits
@@ -169,3 +170,28 @@ def test_award_log_shows_award_revoke_and_reaward(enabled_course, learner, staff
         ("revoked", staff_user.username, "Mistake"), ("reawarded", staff_user.username, "Appeal")]
     assert log[0]["before"]["source"] == "passing"  # the original award, as it was
     assert log[1]["before"]["status"] == "revoked"
+
+
+def test_first_backfill_skips_the_held_look_up_and_counts_awards_made_meanwhile(enabled_course, monkeypatch):
+    """Nobody holds an award: no per-batch look-up; a live award during the run is counted, not duplicated."""
+    from credits_plugin import platform  # pylint: disable=import-outside-toplevel
+
+    learners = list(passing_learners(30, enabled_course).order_by("id"))
+    real = platform.iter_passing_user_ids
+
+    def batches_with_a_live_award(course_key, batch_size):
+        for index, batch in enumerate(real(course_key, batch_size)):
+            if index == 1:  # a learner of this batch passes again now: the live receiver awards them
+                api.award_course_credits(batch[0], course_key)
+            yield batch
+
+    monkeypatch.setattr(platform, "iter_passing_user_ids", batches_with_a_live_award)
+    with CaptureQueriesContext(connection) as queries:
+        counts = api.backfill_course_credits(COURSE_ID, batch_size=10)
+    held_look_ups = [q for q in queries.captured_queries
+                     if q["sql"].startswith("SELECT") and "credits_plugin_awardedcredit" in q["sql"]
+                     and " IN (" in q["sql"]]
+    assert held_look_ups == []
+    assert (counts.learners, counts.awarded, counts.already_awarded) == (30, 58, 2)
+    assert AwardedCredit.objects.count() == 60
+    assert AwardedCredit.objects.filter(user=learners[10]).count() == 2  # once each, not twice
