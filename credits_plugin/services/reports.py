@@ -67,7 +67,8 @@ def get_learner_summary(user, start=None, end=None, *, with_awards=True):
     the unit it was earned in, so a type whose unit changed shows one line per unit), and
     per credit, under the type's and credit's current names (from a cached directory).
     Queries, whatever the number of awards: two with the awards (the rows, then course names;
-    totals are added up from the rows), one without (the database adds up).
+    totals are added up from the rows), one without (the database adds up); one more while the
+    credit directory is cold, and one to find the learner when given an id or a username.
     """
     learner = resolve_user(user)
     dates = date_range_filter(start, end)
