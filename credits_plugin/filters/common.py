@@ -153,7 +153,3 @@ def course_card(course_key):
     reference_number (only for types that require one, else "").
     """
     return _all_cards().get(str(course_key), ())
-
-
-def forget_course_card(course_key):  # pylint: disable=unused-argument
-    """Kept for callers: the cards follow the courses version, which every course change bumps."""

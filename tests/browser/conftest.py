@@ -104,6 +104,21 @@ class Site:
                 "return window.__creditsOldPage === undefined && document.readyState === 'complete';"),
             "the next page never finished loading")
 
+    def pick_credits(self, amounts):
+        """On the Studio page, tick the first credits and type ``amounts``; their (id, label) in order."""
+        from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
+
+        picked = []
+        boxes = self.driver.find_elements(By.CSS_SELECTOR, "input[name=credit]")[:len(amounts)]
+        for checkbox, amount in zip(boxes, amounts, strict=True):
+            checkbox.click()
+            field = self.driver.find_element(By.ID, f"amount-{checkbox.get_attribute('value')}")
+            field.clear()
+            field.send_keys(amount)
+            label = self.driver.find_element(By.CSS_SELECTOR, f"label[for={checkbox.get_attribute('id')}]").text
+            picked.append((int(checkbox.get_attribute("value")), label))
+        return picked
+
     def text(self):
         from selenium.webdriver.common.by import By  # pylint: disable=import-outside-toplevel
 

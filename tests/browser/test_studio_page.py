@@ -18,14 +18,7 @@ def test_author_enables_credits_picks_two_and_saves(demo):
 
     driver.find_element(By.ID, "enabled").click()
     # The first type on the page (Continuing Education Units) allows several credits per course.
-    chosen = []
-    for checkbox, amount in zip(driver.find_elements(By.CSS_SELECTOR, "input[name=credit]")[:2], ("1.5", "2"),
-                                strict=True):
-        checkbox.click()
-        field = driver.find_element(By.ID, f"amount-{checkbox.get_attribute('value')}")
-        field.clear()
-        field.send_keys(amount)
-        chosen.append(int(checkbox.get_attribute("value")))
+    chosen = [credit_id for credit_id, _label in demo.pick_credits(("1.5", "2"))]
     demo.screenshot("studio-before-save")
     demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[value=save]"))
     assert "Credit settings saved." in demo.text()

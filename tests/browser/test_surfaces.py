@@ -266,15 +266,9 @@ def test_the_credits_an_author_picks_in_studio_are_the_ones_on_the_about_page(de
     demo.sign_in("author")
     driver = demo.open(f"/credits/studio/{LEADERSHIP}/")
     driver.find_element(By.ID, "enabled").click()
-    picked = {}
-    for checkbox, amount in zip(driver.find_elements(By.CSS_SELECTOR, "input[name=credit]")[:2], ("1.5", "2"),
-                                strict=True):
-        checkbox.click()
-        field = driver.find_element(By.ID, f"amount-{checkbox.get_attribute('value')}")
-        field.clear()
-        field.send_keys(amount)
-        label = driver.find_element(By.CSS_SELECTOR, f"label[for={checkbox.get_attribute('id')}]").text
-        picked[label] = f"{float(amount):.2f}"
+    amounts = ("1.5", "2")
+    picked = {label: f"{float(amount):.2f}" for (_id, label), amount in zip(demo.pick_credits(amounts), amounts,
+                                                                             strict=True)}
     demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[value=save]"))
     assert "Credit settings saved." in demo.text()
 

@@ -5,7 +5,6 @@ import pytest
 from openedx_filters.learning.filters import CourseAboutRenderStarted
 
 from credits_plugin import api
-from credits_plugin.filters.common import forget_course_card
 from credits_plugin.filters.course_about import CREDITS_TEMPLATE, PLATFORM_TEMPLATE
 from tests.factories import COURSE_ID, CreditFactory
 
@@ -73,11 +72,10 @@ def test_warm_card_costs_no_query_and_cold_one(credits_course, django_assert_num
     assert len(context["course_credits"]) == 2
 
 
-def test_forgetting_the_card_shows_the_new_designations(credits_course):
+def test_new_designations_show_on_a_cached_card_at_once(credits_course):
     CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     ethics = api.list_course_credits(credits_course)[0].credit
     api.set_course_settings(credits_course, enabled=True, credits=[{"credit": ethics.id, "amount": "4.00"}])
-    forget_course_card(credits_course)
     context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     assert [(c["credit_name"], c["amount"]) for c in context["course_credits"]] == [("Ethics", "4.00")]
 
