@@ -37,6 +37,7 @@ from credits_plugin.services.awards import (
 )
 from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
 from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
+from credits_plugin.services.course_cache import bump_structure_version, courses_version, structure_version
 from credits_plugin.services.courses import (
     enabled_course_credits,
     get_course_settings,
@@ -68,14 +69,7 @@ from credits_plugin.services.structure import (
     update_credit,
     update_credit_type,
 )
-from credits_plugin.services.triggers import (
-    award_on_trigger,
-    bump_structure_version,
-    course_award_flags,
-    courses_version,
-    revoke_for_revoked_certificate,
-    structure_version,
-)
+from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
 from credits_plugin.services.triggers import invalidate_course as forget_course_flags
 from credits_plugin.validation import parse_course_key, parse_id
 

@@ -53,7 +53,7 @@ def award_on_passing(sender, signal, course_passing_status=None, **kwargs):  # p
     """COURSE_PASSING_STATUS_UPDATED: award when the learner passes and the course awards on passing."""
     if course_passing_status is None or not course_passing_status.is_passing:
         return  # failing later never takes back what was earned
-    _award_if_enabled(course_passing_status.user.id, course_passing_status.course.course_key, AwardTrigger.PASSING)
+    _award_if_enabled(course_passing_status.user, course_passing_status.course.course_key, AwardTrigger.PASSING)
 
 
 @never_raise
@@ -62,7 +62,7 @@ def award_on_ccx_passing(sender, signal, course_passing_status=None, **kwargs): 
     if course_passing_status is None or not course_passing_status.is_passing:
         return
     master = course_passing_status.course.master_course_key
-    _award_if_enabled(course_passing_status.user.id, master, AwardTrigger.PASSING)
+    _award_if_enabled(course_passing_status.user, master, AwardTrigger.PASSING)
 
 
 @never_raise
@@ -70,7 +70,7 @@ def award_on_certificate(sender, signal, certificate=None, **kwargs):  # pylint:
     """CERTIFICATE_CREATED (every save of a passing certificate): award when the course awards on certificate."""
     if certificate is None:
         return
-    _award_if_enabled(certificate.user.id, certificate.course.course_key, AwardTrigger.CERTIFICATE)
+    _award_if_enabled(certificate.user, certificate.course.course_key, AwardTrigger.CERTIFICATE)
 
 
 @never_raise
@@ -92,9 +92,11 @@ def retire_learner(sender, user=None, **kwargs):  # pylint: disable=unused-argum
         api.retire_learner(user.pk)
 
 
-def _award_if_enabled(user_id, course_key, trigger):
+def _award_if_enabled(user, course_key, trigger):
+    """``user`` is the event's UserData; its username, when it has one, saves the task a read."""
     if not api.course_award_flags(course_key).awards_on(trigger):
         return  # the common case: no query when the cache is warm, nothing queued
     from credits_plugin.tasks import award_credits_task  # pylint: disable=import-outside-toplevel
 
-    _queue(award_credits_task, user_id, str(course_key), trigger)
+    username = getattr(getattr(user, "pii", None), "username", None) or None
+    _queue(award_credits_task, user.id, str(course_key), trigger, username)

@@ -14,9 +14,14 @@ RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5, "retry_jitter": 
 
 
 @shared_task(bind=True, **RETRY)
-def award_credits_task(self, user_id, course_id, trigger):  # pylint: disable=unused-argument
-    """Award a course's credits to a learner if the course awards on ``trigger``."""
-    result = api.award_on_trigger(user_id, course_id, trigger)
+def award_credits_task(self, user_id, course_id, trigger, username=None):  # pylint: disable=unused-argument
+    """
+    Award a course's credits to a learner if the course awards on ``trigger``.
+
+    ``username`` (from the event; absent from tasks queued by earlier versions) lets a
+    learner's first award skip reading the user row.
+    """
+    result = api.award_on_trigger(user_id, course_id, trigger, username=username)
     return {"created": len(result.created), "already_awarded": result.already_awarded}
 
 

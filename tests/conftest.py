@@ -38,6 +38,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis on 127.0.0.1:6379, which does not answer"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """
+    Each test starts with an empty cache and no per-process copies: the database is rolled
+    back between tests without the signals that bump the caches' version numbers.
+    """
+    from django.core.cache import caches  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.services.course_cache import forget_local_copies  # pylint: disable=import-outside-toplevel
+
+    for cache in caches.all():
+        cache.clear()
+    forget_local_copies()
+    yield
+    forget_local_copies()
+
+
 @pytest.fixture
 def course_key():
     StandaloneCourseFactory(course_key=CourseKey.from_string(COURSE_ID), display_name="Credits 101")

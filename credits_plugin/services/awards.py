@@ -15,6 +15,7 @@ from credits_plugin.data import AwardData, AwardResult, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, Credit, CreditType
 from credits_plugin.services.convert import amount_text, award_data
+from credits_plugin.services.course_cache import award_from_cache, cached_course_awarding
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
@@ -63,25 +64,74 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     Calling it again, or from several workers at once, leaves one award per credit: the
     database's unique constraint decides (one ``INSERT`` that skips clashing rows), and rows
     lost to a concurrent insert are not reported as created. Revoked awards are not brought
-    back automatically. Two queries whatever the number of credits: one hand-written read of
-    the learner, the course's credits and the learner's awards of them (building it with the
-    ORM cost more than running it: bench/), and the insert; a third only when a concurrent
-    award won some rows. To stay cheap on this hot path it does not look up course names
+    back automatically. To stay cheap on this hot path it does not look up course names
     (``course_name`` of the results is the course id).
+
+    Queries, whatever the number of credits: given a user (not an id), outside a transaction,
+    where the cache is shared by every process, one (see ``award_from_snapshot``); otherwise
+    two: one hand-written read of the learner, the course's credits and the learner's awards
+    of them, and the insert (a third when a concurrent award won some rows).
     """
     course_key = parse_course_key(course_key)
-    user_id = user if isinstance(user, int) else user.pk
+    if not isinstance(user, int) and award_from_cache():
+        awarding = cached_awarding_or_none(course_key)
+        if awarding is not None:
+            return award_from_snapshot(user.pk, user.username, course_key, awarding.designations, source)
+    return _award_reading_database(user if isinstance(user, int) else user.pk, course_key, source)
+
+
+def cached_awarding_or_none(course_key):
+    """The course's cached ``CourseAwarding``; None when the cache fails (the caller reads the database)."""
+    try:
+        return cached_course_awarding(course_key)
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("The cache failed; awarding in %s from the database.", course_key, exc_info=True)
+        return None
+
+
+def award_from_snapshot(user_id, username, course_key, designations, source=AwardSource.PASSING):
+    """
+    Award ``designations`` (of a ``CourseAwarding`` read from the cache at the current version
+    numbers) to the learner ``user_id``/``username`` in one query when they hold none of them:
+    one ``INSERT`` that skips clashing rows, whose row count says all went in.
+
+    Otherwise one more query tells which went in and which the learner already held or had
+    revoked; anything it cannot explain (an unknown user, whose rows the foreign key refused)
+    is left to ``award_course_credits``'s database path. Inside a transaction (where SQLite and
+    PostgreSQL check foreign keys only at commit) it takes the database path at once.
+    """
+    if not designations:
+        return AwardResult()
+    if connections[router.db_for_write(AwardedCredit)].in_atomic_block:
+        return _award_reading_database(user_id, course_key, source)
+    new = _new_awards(user_id, username, course_key, designations, source)
+    try:
+        went_in = _insert_rows(new)
+    except IntegrityError:  # a foreign key refused the rows: the database path says why
+        return _award_reading_database(user_id, course_key, source)
+    if went_in == len(new):
+        result = AwardResult(created=tuple(new))
+    else:
+        standing = {credit_id: (award_uuid, status) for award_uuid, credit_id, status in AwardedCredit.objects.filter(
+            user_id=user_id, course_key=course_key).values_list("uuid", "credit_id", "status")}
+        created = tuple(a for a in new if standing.get(a.credit_id, (None,))[0] == a.uuid)
+        created_ids = {a.credit_id for a in created}
+        kept = [standing[a.credit_id][1] for a in new if a.credit_id in standing and a.credit_id not in created_ids]
+        if not created and len(kept) < len(new):  # rows nobody holds: refused by a foreign key
+            return _award_reading_database(user_id, course_key, source)
+        revoked = kept.count(AwardStatus.REVOKED)
+        result = AwardResult(created=created, already_awarded=len(kept) - revoked, skipped_revoked=revoked)
+    announce_awarded(result.created)
+    _log_award(result, course_key, user_id)
+    return result
+
+
+def _award_reading_database(user_id, course_key, source):
+    """Award with the course's credits and the learner's awards read from the database (two queries)."""
     username, designations = _read_course_for_learner(user_id, course_key)
     if not designations:
         return AwardResult()
-    now = timezone.now()
-    new = [AwardData(uuid=uuid_module.uuid4(), user_id=user_id, username=username, course_key=course_key,
-                     course_name=str(course_key), credit_id=credit_id, credit_name=credit_name,
-                     credit_type_name=type_name, unit=unit, amount=amount,
-                     reference_number=reference_number, source=source,
-                     status=AwardStatus.AWARDED, awarded_at=now)
-           for (credit_id, amount, credit_name, type_name, unit, reference_number), status in designations
-           if status is None]
+    new = _new_awards(user_id, username, course_key, [d for d, status in designations if status is None], source)
     created = ()
     if new:
         created = _insert_awards(new)
@@ -89,9 +139,23 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     revoked = sum(1 for _designation, status in designations if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
                          skipped_revoked=revoked)
-    logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
-                len(created), course_key, user_id, result.already_awarded, revoked)
+    _log_award(result, course_key, user_id)
     return result
+
+
+def _new_awards(user_id, username, course_key, designations, source):
+    """New awards of ``(credit id, amount, credit name, type name, unit, reference number)`` designations."""
+    now = timezone.now()
+    return [AwardData(uuid=uuid_module.uuid4(), user_id=user_id, username=username, course_key=course_key,
+                      course_name=str(course_key), credit_id=credit_id, credit_name=credit_name,
+                      credit_type_name=type_name, unit=unit, amount=amount, reference_number=reference_number,
+                      source=source, status=AwardStatus.AWARDED, awarded_at=now)
+            for credit_id, amount, credit_name, type_name, unit, reference_number in designations]
+
+
+def _log_award(result, course_key, user_id):
+    logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
+                len(result.created), course_key, user_id, result.already_awarded, result.skipped_revoked)
 
 
 def _read_course_for_learner(user_id, course_key):
@@ -143,17 +207,29 @@ def _insert_awards(awards):
     Values go through their fields' ``get_db_prep_save`` as the ORM would send them; the ones the
     awards share are prepared once, and text and integers need none.
     """
-    insert = InsertIgnoring(AwardedCredit, AWARD_COLUMNS, using=router.db_for_write(AwardedCredit))
-    first = awards[0]
-    course_key, awarded_at = insert.prep("course_key", first.course_key), insert.prep("awarded_at", first.awarded_at)
-    uuid_to_db, amount_to_db = insert.field_prep("uuid"), insert.field_prep("amount")
-    rows = [(a.user_id, uuid_to_db(a.uuid), course_key, a.credit_id, amount_to_db(a.amount), a.credit_name,
-             a.credit_type_name, a.unit, a.reference_number, a.source, a.status, awarded_at, a.reason)
-            for a in awards]
-    if insert.run_as_one(rows) != len(rows):
+    if _insert_rows(awards) != len(awards):
         went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
         awards = [a for a in awards if a.uuid in went_in]
     return tuple(awards)
+
+
+def _insert_rows(awards):
+    """Insert new awards of one learner in one course, made together, in one statement; returns how many went in."""
+    alias = router.db_for_write(AwardedCredit)
+    insert, connection = _award_insert(alias), connections[alias]
+    first = awards[0]
+    course_key = insert.field_prep("course_key", connection)(first.course_key)
+    awarded_at = insert.field_prep("awarded_at", connection)(first.awarded_at)
+    uuid_to_db, amount_to_db = insert.field_prep("uuid", connection), insert.field_prep("amount", connection)
+    return insert.run_as_one([(a.user_id, uuid_to_db(a.uuid), course_key, a.credit_id, amount_to_db(a.amount),
+                               a.credit_name, a.credit_type_name, a.unit, a.reference_number, a.source, a.status,
+                               awarded_at, a.reason) for a in awards], connection)
+
+
+@functools.cache
+def _award_insert(alias):
+    """The award insert of a database, built once (its statements too): it is on the award's hot path."""
+    return InsertIgnoring(AwardedCredit, AWARD_COLUMNS, using=alias)
 
 
 def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):

@@ -41,43 +41,59 @@ class InsertIgnoring:
     def __init__(self, model, field_names, using="default"):
         from django.db import connections  # pylint: disable=import-outside-toplevel
 
-        self.connection = connections[using]
+        self.using = using
         self.fields = [model._meta.get_field(name) for name in field_names]  # pylint: disable=protected-access
-        quote = self.connection.ops.quote_name
+        connection = connections[using]
+        quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in self.fields)
         placeholders = ", ".join(["%s"] * len(self.fields))
         table = quote(model._meta.db_table)  # pylint: disable=protected-access
-        vendor = self.connection.vendor
+        vendor = connection.vendor
         if vendor == "mysql":
             self.sql = f"INSERT IGNORE INTO {table} ({columns}) VALUES ({placeholders})"
         elif vendor == "sqlite":
             self.sql = f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})"
         else:
             self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+        self._multi_row_sql = {}
+
+    @property
+    def connection(self):
+        """The current thread's connection (an instance may be kept and shared across threads)."""
+        from django.db import connections  # pylint: disable=import-outside-toplevel
+
+        return connections[self.using]
 
     def prep(self, field_name, value):
         """A value as the database stores it in ``field_name``."""
         return self.field_prep(field_name)(value)
 
-    def field_prep(self, field_name):
+    def field_prep(self, field_name, connection=None):
         """The function that turns a value into what the database stores in ``field_name``."""
         field = next(f for f in self.fields if f.name == field_name)
-        return lambda value: field.get_db_prep_save(value, self.connection)
+        connection = connection or self.connection
+        return lambda value: field.get_db_prep_save(value, connection)
 
-    def run_as_one(self, rows):
+    def multi_row_sql(self, count):
+        """The statement inserting ``count`` rows at once (built once per count)."""
+        sql = self._multi_row_sql.get(count)
+        if sql is None:
+            head, values = self.sql.split(" VALUES ", 1)
+            one_row, _sep, tail = values.partition(")")
+            sql = self._multi_row_sql[count] = f"{head} VALUES {', '.join([one_row + ')'] * count)}{tail}"
+        return sql
+
+    def run_as_one(self, rows, connection=None):
         """
         Insert ``rows`` in one multi-row statement; returns how many went in (clashing rows are skipped).
 
         One statement is one commit in autocommit mode, where ``executemany`` commits per row on SQLite.
         """
-        head, values = self.sql.split(" VALUES ", 1)
-        one_row, _sep, tail = values.partition(")")
         inserted = 0
-        with self.connection.cursor() as cursor:
+        with (connection or self.connection).cursor() as cursor:
             for start in range(0, len(rows), self.ROWS_PER_STATEMENT):
                 chunk = rows[start:start + self.ROWS_PER_STATEMENT]
-                cursor.execute(f"{head} VALUES {', '.join([one_row + ')'] * len(chunk))}{tail}",
-                               [value for row in chunk for value in row])
+                cursor.execute(self.multi_row_sql(len(chunk)), [value for row in chunk for value in row])
                 inserted += cursor.rowcount
         return inserted
 

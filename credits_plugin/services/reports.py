@@ -21,7 +21,7 @@ from credits_plugin.services.convert import (
     award_data_from_values,
     award_values,
 )
-from credits_plugin.services.triggers import structure_version
+from credits_plugin.services.course_cache import structure_version
 from credits_plugin.validation import parse_course_key
 
 REPORT_CHUNK_SIZE = 2000

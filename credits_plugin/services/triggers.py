@@ -5,9 +5,10 @@ Most courses award no credits, and ``COURSE_PASSING_STATUS_UPDATED`` fires on ev
 grade change: the receivers ask ``course_award_flags`` first, which is answered
 from the Django cache without a database query once warm. Every change of a course's
 settings or designations (API, admin, any door) deletes the cached answer when its
-transaction commits (see ``invalidate_course``, connected in ``apps.ready``). The
-task that does the work reads the database again, so a stale cached "yes" costs a
-task, never a wrong award.
+transaction commits (see ``invalidate_course``, connected in ``apps.ready``), so a
+stale cached "yes" costs a task, never a wrong award. The task that does the work reads
+the database again, or, where the cache is shared, an entry checked against the version
+numbers every change bumps (``course_cache``).
 """
 import logging
 
@@ -22,7 +23,13 @@ from credits_plugin.constants import AwardSource, AwardStatus, AwardTrigger
 from credits_plugin.data import AwardResult
 from credits_plugin.exceptions import CreditsNotFound
 from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
-from credits_plugin.services.awards import award_course_credits, revoke_award
+from credits_plugin.services.awards import (
+    award_course_credits,
+    award_from_snapshot,
+    cached_awarding_or_none,
+    revoke_award,
+)
+from credits_plugin.services.course_cache import award_from_cache, bump_courses_version, local_copy
 from credits_plugin.validation import parse_course_key
 
 logger = logging.getLogger(__name__)
@@ -60,7 +67,14 @@ def _read_flags(course_key):
 
 
 def course_award_flags(course_key):
-    """The course's award flags: from the cache when warm (no query), else one query."""
+    """
+    The course's award flags: from this process's copy of the last few seconds or the cache
+    when warm (no query), else one query (see ``course_cache.local_copy``).
+    """
+    return local_copy("flags", course_key, _shared_flags)
+
+
+def _shared_flags(course_key):
     key = _cache_key(course_key)
     flags = cache.get(key)
     if flags is None:
@@ -74,63 +88,28 @@ def invalidate_course(course_key):
     key = _cache_key(course_key)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
-    _bump(COURSES_VERSION_KEY)
+    bump_courses_version()
 
 
-STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
-COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
-
-
-def _version(key):
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, 1, None)
-        version = cache.get(key) or 1
-    return version
-
-
-def _bump(key):
-    """Change a version number, now and once the current transaction commits."""
-    def bump():
-        try:
-            cache.incr(key)
-        except ValueError:  # not cached (evicted or never read): any new number will do
-            cache.set(key, _version(key) + 1, None)
-    bump()
-    transaction.on_commit(bump)
-
-
-def structure_version():
-    """
-    A number that changes whenever a credit type or credit changes (name, unit, reference...).
-
-    Caches of what courses show (the about card) put it in their keys, so an edit of a
-    credit shows everywhere at once without knowing every course that carries it.
-    """
-    return _version(STRUCTURE_VERSION_KEY)
-
-
-def bump_structure_version():
-    _bump(STRUCTURE_VERSION_KEY)
-
-
-def courses_version():
-    """A number that changes whenever any course's settings or designations change."""
-    return _version(COURSES_VERSION_KEY)
-
-
-def award_on_trigger(user_id, course_key, trigger):
+def award_on_trigger(user_id, course_key, trigger, username=None):
     """
     Award the course's credits to a learner if the course awards on ``trigger`` now.
 
-    Reads the course's settings from the database (not the cache): this runs in the task.
+    This runs in the task. Where the cache is shared by every process and the event gave the
+    learner's ``username``, the course's settings and credits come from the cache at the
+    current version numbers (``course_cache``) and a learner's first award is one query;
+    otherwise they are read from the database.
     """
     course_key = parse_course_key(course_key)
-    flags = _read_flags(course_key)
-    if not flags.awards_on(trigger):
-        return AwardResult()
     source = AwardSource.CERTIFICATE if trigger == AwardTrigger.CERTIFICATE else AwardSource.PASSING
     try:
+        awarding = cached_awarding_or_none(course_key) if username and award_from_cache() else None
+        if awarding is not None:
+            if not awarding.awards_on(trigger):
+                return AwardResult()
+            return award_from_snapshot(int(user_id), username, course_key, awarding.designations, source)
+        if not _read_flags(course_key).awards_on(trigger):
+            return AwardResult()
         return award_course_credits(int(user_id), course_key, source=source)
     except CreditsNotFound:  # the account was deleted or retired since the event: nothing to award
         logger.info("No award in %s for user %s: there is no such user any more.", course_key, user_id)

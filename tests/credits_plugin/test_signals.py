@@ -45,6 +45,28 @@ def recorded():
     signals.COURSE_CREDIT_REVOKED.disconnect(receivers["bus_revoked"])
 
 
+def test_an_openedx_event_nobody_listens_to_is_not_built(course_key, learner, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    """openedx-events builds metadata and logs for every send: an award skips it while nothing listens."""
+    CourseCreditFactory()
+    signals.COURSE_CREDIT_AWARDED.enable()
+    sent = []
+    real_send_event = signals.COURSE_CREDIT_AWARDED.send_event
+    monkeypatch.setattr(signals.COURSE_CREDIT_AWARDED, "send_event",
+                        lambda **kw: sent.append(kw) or real_send_event(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        api.award_course_credits(learner, COURSE_ID)
+    assert sent == []
+    listener = Recorder()
+    signals.COURSE_CREDIT_AWARDED.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            api.award_course_credits(UserFactory(), COURSE_ID)
+    finally:
+        signals.COURSE_CREDIT_AWARDED.disconnect(listener)
+    assert len(sent) == 1 and len(listener.calls) == 1
+
+
 class MemoryBackend:
     """An event-tracking backend that keeps events in memory."""
 
