@@ -88,7 +88,8 @@ def print_table(machine, runs):
     print(f"\nCourse Credits benchmarks ({machine['system']}, {machine['cpus']} CPUs, Python {machine['python']})")
     print("Ratio = the plugin's time / the raw database floor's time, measured side by side in this run.")
     for run in runs:
-        print(f"  {run['db']}: {run.get('driver', '?')}, server {run.get('server', '?')}")
+        print(f"  {run['db']}: {run.get('driver', '?')}, server {run.get('server', '?')}, "
+              f"cache {run.get('cache', '?')}")
     print()
     header = f"{'db':8} {'what':48} {'ours vs floor':28} {'ratio':>8}  {'notes':40} target"
     print(header)
