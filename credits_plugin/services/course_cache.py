@@ -9,14 +9,14 @@ used only while nothing it depends on has changed since. A number starts at a ra
 a number evicted from the cache and created again never repeats an old one, so an old entry
 can never look current.
 
-``course_awarding`` is what the award task needs of a course (is it on, when does it award,
-which credits with which amounts, names and reference numbers), read from the cache and
-checked against both numbers in one cache round trip. It is used for awarding only where the
-cache is shared by every process (Redis, Memcached...): with a per-process cache a change
-made in Studio would not reach the LMS workers' copies. ``CREDITS_AWARD_FROM_CACHE`` decides
-(None: any backend but the local-memory and dummy ones).
+``CourseAwarding`` is what the award task needs of a course (is it on, when does it award,
+which credits with which amounts, names and reference numbers); ``cached_course_awarding``
+reads it from the cache, checked against both numbers in the same round trip. Awards use it
+only where the cache is shared by every process (Redis, Memcached...): with a per-process
+cache a change made in Studio would not reach the LMS workers' copies.
+``CREDITS_AWARD_FROM_CACHE`` decides (None: any backend but the local-memory and dummy ones).
+docs/decisions/0004-awards-from-a-version-checked-cache.rst says why.
 """
-import logging
 import secrets
 import time
 from decimal import Decimal
@@ -28,8 +28,6 @@ from django.db import transaction
 
 from credits_plugin.models import CourseCredit, CourseCreditSettings
 from credits_plugin.services.convert import amount_text
-
-logger = logging.getLogger(__name__)
 
 STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
 COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
@@ -107,7 +105,7 @@ class CourseAwarding:
 
 
 def award_from_cache():
-    """Whether awards may use the cached ``course_awarding`` (the cache is shared by every process)."""
+    """Whether awards may use ``cached_course_awarding`` (the cache is shared by every process)."""
     choice = getattr(settings, "CREDITS_AWARD_FROM_CACHE", None)
     if choice is not None:
         return bool(choice)
@@ -116,7 +114,7 @@ def award_from_cache():
 
 
 def read_course_awarding(course_key):
-    """``course_awarding`` from the database (two queries)."""
+    """The course's ``CourseAwarding`` from the database (two queries)."""
     row = CourseCreditSettings.objects.filter(course_key=course_key).values("enabled", "award_trigger").first()
     row = row or {"enabled": False, "award_trigger": ""}
     rows = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
@@ -129,7 +127,7 @@ def read_course_awarding(course_key):
 
 def cached_course_awarding(course_key):
     """
-    ``course_awarding`` from the cache when its entry was built at the current version
+    The course's ``CourseAwarding`` from the cache when its entry was built at the current version
     numbers (one cache round trip, no query), else from the database, then cached; kept in
     this process for ``CREDITS_LOCAL_CACHE_SECONDS`` (see ``local_copy``).
 

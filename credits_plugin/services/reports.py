@@ -21,7 +21,7 @@ from credits_plugin.services.convert import (
     award_data_from_values,
     award_values,
 )
-from credits_plugin.services.course_cache import structure_version
+from credits_plugin.services.course_cache import local_copy, structure_version
 from credits_plugin.validation import parse_course_key
 
 REPORT_CHUNK_SIZE = 2000
@@ -137,8 +137,16 @@ def credit_directory(fresh=False):
     ``{credit id: (credit name, type id, type name)}`` of every credit, archived ones included.
 
     Cached under the structure version, which changes with any edit of a type or credit, so
-    totals name credits without joining two tables for each award. ``fresh`` reads the database.
+    totals name credits without joining two tables for each award, and kept in the process
+    for ``CREDITS_LOCAL_CACHE_SECONDS`` (``course_cache.local_copy``: a rename made in another
+    process shows within those seconds). ``fresh`` reads the database.
     """
+    if fresh:
+        return _shared_credit_directory(None, fresh=True)
+    return local_copy("credit directory", None, _shared_credit_directory)
+
+
+def _shared_credit_directory(_unused, fresh=False):
     key = CREDIT_DIRECTORY_KEY.format(version=structure_version())
     directory = None if fresh else cache.get(key)
     if directory is None:
