@@ -15,7 +15,7 @@ from credits_plugin.data import AwardData, AwardResult, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, Credit, CreditType
 from credits_plugin.services.convert import amount_text, award_data
-from credits_plugin.services.course_cache import award_from_cache, cached_course_awarding
+from credits_plugin.services.course_cache import award_from_cache, cached_course_awarding, outside_transactions
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
@@ -73,7 +73,7 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     of them, and the insert (a third when a concurrent award won some rows).
     """
     course_key = parse_course_key(course_key)
-    if not isinstance(user, int) and award_from_cache():
+    if not isinstance(user, int) and award_from_cache() and outside_transactions():
         awarding = cached_awarding_or_none(course_key)
         if awarding is not None:
             return award_from_snapshot(user.pk, user.username, course_key, awarding.designations, source)
@@ -99,10 +99,11 @@ def award_from_snapshot(user_id, username, course_key, designations, source=Awar
     revoked; anything it cannot explain (an unknown user, whose rows the foreign key refused)
     is left to ``award_course_credits``'s database path. Inside a transaction (where SQLite and
     PostgreSQL check foreign keys only at commit) it takes the database path at once.
+    ``username`` is the event's: the awards announced carry it as the platform sent it.
     """
     if not designations:
         return AwardResult()
-    if connections[router.db_for_write(AwardedCredit)].in_atomic_block:
+    if not outside_transactions():
         return _award_reading_database(user_id, course_key, source)
     new = _new_awards(user_id, username, course_key, designations, source)
     try:

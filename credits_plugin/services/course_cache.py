@@ -14,9 +14,11 @@ which credits with which amounts, names and reference numbers); ``cached_course_
 reads it from the cache, checked against both numbers in the same round trip. Awards use it
 only where the cache is shared by every process (Redis, Memcached...): with a per-process
 cache a change made in Studio would not reach the LMS workers' copies.
-``CREDITS_AWARD_FROM_CACHE`` decides (None: any backend but the local-memory and dummy ones).
+``CREDITS_AWARD_FROM_CACHE`` decides (None: the Redis and Memcached backends).
 docs/decisions/0004-awards-from-a-version-checked-cache.rst says why.
 """
+import hashlib
+import logging
 import secrets
 import time
 from decimal import Decimal
@@ -24,17 +26,60 @@ from decimal import Decimal
 import attr
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from credits_plugin.models import CourseCredit, CourseCreditSettings
 from credits_plugin.services.convert import amount_text
 
+logger = logging.getLogger(__name__)
 STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
 COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
 AWARDING_KEY = "credits_plugin.awarding.v1.{course_key}"
 DEFAULT_TIMEOUT = 3600
 DEFAULT_LOCAL_SECONDS = 2
-PER_PROCESS_BACKENDS = ("LocMemCache", "DummyCache")
+# Cache backends every process of a site shares, whose incr is atomic: awards may use them.
+SHARED_BACKENDS = ("RedisCache", "PyMemcacheCache", "PyLibMCCache", "MemcachedCache")
+# Course keys run to 255 characters; Memcached keys stop at 250.
+LONGEST_KEY_PART = 150
+
+
+def course_cache_key(template, course_key):
+    """``template`` formatted with the course key, or with its SHA-1 where the key is long."""
+    text = str(course_key)
+    if len(text) > LONGEST_KEY_PART:
+        text = "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return template.format(course_key=text)
+
+
+def _connection():
+    return connections[router.db_for_write(CourseCredit)]
+
+
+def outside_transactions():
+    """Whether the database is in autocommit, outside any transaction (where an award checks foreign keys)."""
+    connection = _connection()
+    return not connection.in_atomic_block and connection.get_autocommit()
+
+
+def may_cache():
+    """
+    Whether what the database shows now may be cached: not inside a transaction that has
+    changed what the caches hold (its changes are not committed and may be rolled back, as
+    the admin's rehearsal of a change always is), nor in a transaction managed by hand.
+    """
+    connection = _connection()
+    if not connection.in_atomic_block:
+        return connection.get_autocommit()
+    return getattr(connection, "_credits_changed_in", None) is not connection.atomic_blocks[0]
+
+
+def _mark_transaction_changed(changed):
+    """Note (or, once it commits, forget) that the current transaction changed what the caches hold."""
+    connection = _connection()
+    if not changed:
+        connection._credits_changed_in = None  # pylint: disable=protected-access
+    elif connection.in_atomic_block:
+        connection._credits_changed_in = connection.atomic_blocks[0]  # pylint: disable=protected-access
 
 
 def _fresh_version():
@@ -49,21 +94,42 @@ def _version(key):
     return version
 
 
-# (kind, course key) -> (time.monotonic() when fetched, value): see local_copy.
+# (kind, course key) -> (clock() when fetched, value): see local_copy. A bump clears it and
+# changes the generation, so a fetch that was running meanwhile keeps nothing.
 _local = {}
+_generation = 0
 MAX_LOCAL_COPIES = 10000
+clock = time.monotonic
 
 
 def _bump(key):
-    """Change a version number, now and once the current transaction commits; forget local copies."""
+    """
+    Change a version number, now and once the current transaction commits; forget local copies.
+
+    A cache that fails is logged, never raised into the save: the number is then deleted if it
+    can be, which invalidates every entry stamped with it.
+    """
     def bump():
+        global _generation  # pylint: disable=global-statement
+        _generation += 1
         _local.clear()
         try:
-            cache.incr(key)
-        except ValueError:  # not cached (evicted or never read): a fresh random number will do
-            cache.set(key, _fresh_version(), None)
+            try:
+                cache.incr(key)
+            except ValueError:  # not cached (evicted or never read): a fresh random number will do
+                cache.set(key, _fresh_version(), None)
+        except Exception:  # pylint: disable=broad-except
+            logger.exception("Could not change the cache's version number %s; deleting it", key)
+            try:
+                cache.delete(key)
+            except Exception:  # pylint: disable=broad-except
+                logger.exception("Could not delete the cache's version number %s either", key)
+    def bump_after_commit():
+        _mark_transaction_changed(False)
+        bump()
+    _mark_transaction_changed(True)
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(bump_after_commit)
 
 
 def structure_version():
@@ -105,12 +171,15 @@ class CourseAwarding:
 
 
 def award_from_cache():
-    """Whether awards may use ``cached_course_awarding`` (the cache is shared by every process)."""
+    """
+    Whether awards may use ``cached_course_awarding``: the cache is one that every process of
+    the site shares (Redis, Memcached), or ``CREDITS_AWARD_FROM_CACHE`` says so.
+    """
     choice = getattr(settings, "CREDITS_AWARD_FROM_CACHE", None)
     if choice is not None:
         return bool(choice)
     backend = settings.CACHES.get("default", {}).get("BACKEND", "django.core.cache.backends.locmem.LocMemCache")
-    return backend.rsplit(".", 1)[-1] not in PER_PROCESS_BACKENDS
+    return backend.rsplit(".", 1)[-1] in SHARED_BACKENDS
 
 
 def read_course_awarding(course_key):
@@ -141,20 +210,25 @@ def local_copy(kind, course_key, fetch):
     ``fetch(course_key)``, kept in this process ``CREDITS_LOCAL_CACHE_SECONDS`` (default 2) and
     returned without asking the shared cache again meanwhile: a burst of events in a course (a
     grade change passing many learners at once) pays the cache's round trip once. A change made
-    in this process forgets every copy at once; one made in another process reaches this one
-    within those seconds, less than an award task's own wait in its queue. 0 keeps nothing.
+    in this process forgets every copy at once (and a fetch that was running meanwhile keeps
+    nothing); one made in another process reaches this one within those seconds. 0 keeps nothing.
+    Nothing read inside a transaction that changed what the caches hold is kept (``may_cache``).
     """
     seconds = getattr(settings, "CREDITS_LOCAL_CACHE_SECONDS", DEFAULT_LOCAL_SECONDS)
-    now = time.monotonic()
+    now, generation = clock(), _generation
     kept = _local.get((kind, course_key))
     if kept is not None and now - kept[0] < seconds:
         return kept[1]
     value = fetch(course_key)
-    if seconds > 0:
+    if seconds > 0 and generation == _generation and may_cache():
         if len(_local) >= MAX_LOCAL_COPIES:
             _local.clear()
         _local[(kind, course_key)] = (now, value)
     return value
+
+
+def forget_local_copy(kind, course_key):
+    _local.pop((kind, course_key), None)
 
 
 def forget_local_copies():
@@ -162,7 +236,7 @@ def forget_local_copies():
 
 
 def _shared_course_awarding(course_key):
-    key = AWARDING_KEY.format(course_key=course_key)
+    key = course_cache_key(AWARDING_KEY, course_key)
     found = cache.get_many([key, STRUCTURE_VERSION_KEY, COURSES_VERSION_KEY])
     versions = (found.get(STRUCTURE_VERSION_KEY), found.get(COURSES_VERSION_KEY))
     entry = found.get(key)
@@ -172,5 +246,6 @@ def _shared_course_awarding(course_key):
     # bumps them, and this entry is never used.
     versions = (versions[0] or structure_version(), versions[1] or courses_version())
     awarding = read_course_awarding(course_key)
-    cache.set(key, (versions, awarding), getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
+    if may_cache():
+        cache.set(key, (versions, awarding), getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
     return awarding

@@ -29,7 +29,15 @@ from credits_plugin.services.awards import (
     cached_awarding_or_none,
     revoke_award,
 )
-from credits_plugin.services.course_cache import award_from_cache, bump_courses_version, local_copy
+from credits_plugin.services.course_cache import (
+    award_from_cache,
+    bump_courses_version,
+    course_cache_key,
+    forget_local_copy,
+    local_copy,
+    may_cache,
+    outside_transactions,
+)
 from credits_plugin.validation import parse_course_key
 
 logger = logging.getLogger(__name__)
@@ -55,8 +63,8 @@ OFF = CourseAwardFlags()
 
 
 def _cache_key(course_key):
-    # Memcached keys cannot hold spaces or control characters; course keys never do.
-    return CACHE_KEY.format(course_key=course_key)
+    # Memcached keys cannot hold spaces or control characters (course keys never do) nor pass 250 characters.
+    return course_cache_key(CACHE_KEY, course_key)
 
 
 def _read_flags(course_key):
@@ -75,19 +83,34 @@ def course_award_flags(course_key):
 
 
 def _shared_flags(course_key):
+    """The flags from the shared cache, else the database; a cache that fails means the database."""
     key = _cache_key(course_key)
-    flags = cache.get(key)
+    try:
+        flags = cache.get(key)
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("The cache failed; reading the award flags of %s from the database.", course_key,
+                       exc_info=True)
+        return _read_flags(course_key)
     if flags is None:
         flags = _read_flags(course_key)
-        cache.set(key, flags, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
+        if may_cache():  # never what a transaction sees of its own uncommitted changes
+            _quietly(lambda: cache.set(key, flags, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT",
+                                                           DEFAULT_TIMEOUT)))
     return flags
+
+
+def _quietly(function):
+    try:
+        function()
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("The cache failed.", exc_info=True)
 
 
 def invalidate_course(course_key):
     """Forget the cached flags of a course once the current transaction commits (and now)."""
     key = _cache_key(course_key)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    _quietly(lambda: cache.delete(key))
+    transaction.on_commit(lambda: _quietly(lambda: cache.delete(key)))
     bump_courses_version()
 
 
@@ -103,7 +126,13 @@ def award_on_trigger(user_id, course_key, trigger, username=None):
     course_key = parse_course_key(course_key)
     source = AwardSource.CERTIFICATE if trigger == AwardTrigger.CERTIFICATE else AwardSource.PASSING
     try:
-        awarding = cached_awarding_or_none(course_key) if username and award_from_cache() else None
+        awarding = None
+        if username and award_from_cache() and outside_transactions():
+            awarding = cached_awarding_or_none(course_key)
+            if awarding is not None and not awarding.awards_on(trigger):
+                # This process's copy may predate credits being switched on: ask the shared cache.
+                forget_local_copy("awarding", course_key)
+                awarding = cached_awarding_or_none(course_key)
         if awarding is not None:
             if not awarding.awards_on(trigger):
                 return AwardResult()

@@ -42,7 +42,7 @@ DEFAULTS = {
     # How long (seconds) a course's "does it award credits?" answer is cached.
     "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
     # Whether automatic awards read a course's credits from the cache (checked against version
-    # numbers every change bumps). None: yes unless the cache is per process (local memory, dummy).
+    # numbers every change bumps). None: yes for Redis and Memcached, which every process shares.
     "CREDITS_AWARD_FROM_CACHE": None,
     # Seconds a process reuses what it just read from the cache of a course (does it award
     # credits? which, with what amounts?) before asking the cache again; 0 asks every time.

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from credits_plugin import api, signals
 from credits_plugin.constants import AwardStatus
-from credits_plugin.models import AwardedCredit, CourseCredit
+from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
 from credits_plugin.services import course_cache
 from tests.factories import COURSE_ID, CreditFactory, CreditTypeFactory, UserFactory
 
@@ -113,7 +113,7 @@ def test_switching_off_adding_and_removing_credits_take_effect_at_once(ethics):
 def test_a_change_made_in_another_process_arrives_within_the_local_seconds(ethics, monkeypatch, settings):
     """Another process's change bumps the shared version numbers; this one's copy lasts its few seconds."""
     clock = [1000.0]
-    monkeypatch.setattr(course_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(course_cache, "clock", lambda: clock[0])
     award(UserFactory())
     CourseCredit.objects.filter(credit=ethics).update(amount=Decimal("9.00"))  # no signal: "elsewhere"...
     cache.incr(course_cache.COURSES_VERSION_KEY)  # ...whose commit bumped the shared number
@@ -133,15 +133,14 @@ def test_with_no_local_seconds_every_award_checks_the_shared_numbers(ethics, set
 
 
 def test_an_entry_stamped_before_an_evicted_number_is_never_used_again(ethics, settings):
-    """A version number evicted and created again starts at a new random value, never an old one."""
+    """A number evicted and created again (by any process) starts at a new random value, never an old one."""
     settings.CREDITS_LOCAL_CACHE_SECONDS = 0
     cache.delete_many([course_cache.STRUCTURE_VERSION_KEY, course_cache.COURSES_VERSION_KEY])
     award(UserFactory())  # numbers created afresh; the course's entry stamped with them
-    stamped = cache.get_many([course_cache.STRUCTURE_VERSION_KEY, course_cache.COURSES_VERSION_KEY])
-    cache.delete_many(list(stamped))  # both evicted...
-    CourseCredit.objects.filter(credit=ethics).update(amount=Decimal("9.00"))  # ...and a change missed
+    cache.delete_many([course_cache.STRUCTURE_VERSION_KEY, course_cache.COURSES_VERSION_KEY])  # evicted...
+    CourseCredit.objects.filter(credit=ethics).update(amount=Decimal("9.00"))  # ...a change missed...
+    course_cache.structure_version(), course_cache.courses_version()  # ...and created again elsewhere
     assert award(UserFactory()).created[0].amount == Decimal("9.00")
-    assert cache.get(course_cache.COURSES_VERSION_KEY) != stamped[course_cache.COURSES_VERSION_KEY]
 
 
 def test_held_and_revoked_credits_are_counted_as_the_database_path_counts_them(ethics, staff_user):
@@ -166,6 +165,71 @@ def test_a_user_deleted_since_the_event_gets_nothing_and_nothing_fails(ethics):
     gone.delete()
     result = api.award_on_trigger(gone_id, COURSE_ID, "passing", username="gone")
     assert result.created == () and not AwardedCredit.objects.filter(user_id=gone_id).exists()
+
+
+def test_the_task_asks_the_shared_cache_before_trusting_a_local_no(ethics, monkeypatch):
+    """A process's copy from before credits were switched on must not lose an award."""
+    clock = [1000.0]
+    monkeypatch.setattr(course_cache, "clock", lambda: clock[0])
+    api.set_course_settings(COURSE_ID, enabled=False, credits=[{"credit": ethics.pk, "amount": "2.50"}])
+    assert award(UserFactory()).created == ()  # "no" kept in this process...
+    CourseCreditSettings.objects.filter(course_key=COURSE_ID).update(enabled=True)  # ...switched on elsewhere
+    cache.incr(course_cache.COURSES_VERSION_KEY)
+    assert len(award(UserFactory()).created) == 1
+
+
+def test_nothing_a_transaction_reads_of_its_own_changes_is_cached(ethics):
+    """As the admin's rehearsal of a change does: change, read, roll back. Nothing of it may stay."""
+    learner = UserFactory()
+    with transaction.atomic():
+        api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": ethics.pk, "amount": "7"}])
+        api.award_course_credits(learner, COURSE_ID)
+        api.set_course_settings(COURSE_ID, enabled=False, credits=[{"credit": ethics.pk, "amount": "7"}])
+        assert not api.course_award_flags(COURSE_ID).awards_on("passing")
+        transaction.set_rollback(True)
+    assert cache.get(course_cache.course_cache_key(course_cache.AWARDING_KEY, COURSE_ID)) is None
+    assert course_cache._local == {}  # pylint: disable=protected-access
+    assert api.course_award_flags(COURSE_ID).awards_on("passing")
+    assert award(UserFactory()).created[0].amount == Decimal("2.50")
+
+
+def test_a_transaction_that_changed_nothing_may_fill_the_caches(ethics):
+    """The LMS wraps each request in a transaction (ATOMIC_REQUESTS): the receivers' check still caches."""
+    with transaction.atomic():
+        assert api.course_award_flags(COURSE_ID).awards_on("passing")
+    assert cache.get(f"credits_plugin.course_flags.v1.{COURSE_ID}") is not None
+    assert ("flags", COURSE_ID) in course_cache._local  # pylint: disable=protected-access
+
+
+def test_a_fetch_that_a_change_overtook_is_not_kept():
+    """A thread's bump while another thread reads the course: the older read is used once, not kept."""
+    def fetch(course_key):
+        api.bump_structure_version()  # another thread's change lands during the read
+        return "read before the change"
+    assert course_cache.local_copy("test", COURSE_ID, fetch) == "read before the change"
+    assert ("test", COURSE_ID) not in course_cache._local  # pylint: disable=protected-access
+
+
+def test_a_failing_cache_never_breaks_a_save_and_invalidates_what_it_can(ethics, monkeypatch, caplog):
+    award(UserFactory())
+    deleted = []
+    real_delete = cache.delete
+
+    def broken_incr(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+    monkeypatch.setattr(cache, "incr", broken_incr)
+    monkeypatch.setattr(cache, "delete", lambda key, *a, **kw: deleted.append(key) or real_delete(key, *a, **kw))
+    api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": ethics.pk, "amount": "6"}])
+    assert course_cache.COURSES_VERSION_KEY in deleted and "Could not change" in caplog.text
+    monkeypatch.undo()
+    assert award(UserFactory()).created[0].amount == Decimal("6.00")
+
+
+def test_a_long_course_key_makes_a_short_cache_key():
+    long_id = "course-v1:" + "O" * 120 + "+" + "C" * 120 + "+R"
+    key = course_cache.course_cache_key(course_cache.AWARDING_KEY, long_id)
+    assert len(key) < 100 and key == course_cache.course_cache_key(course_cache.AWARDING_KEY, long_id)
+    assert course_cache.course_cache_key(course_cache.AWARDING_KEY, COURSE_ID).endswith(COURSE_ID)
 
 
 def test_awards_from_the_cache_are_announced_once_each(ethics):
@@ -205,6 +269,8 @@ def test_without_a_username_the_task_reads_the_database(ethics, django_assert_nu
 @pytest.mark.parametrize("backend, expected", [
     ("django.core.cache.backends.locmem.LocMemCache", False),
     ("django.core.cache.backends.dummy.DummyCache", False),
+    ("django.core.cache.backends.filebased.FileBasedCache", False),  # per host; incr not atomic
+    ("django.core.cache.backends.db.DatabaseCache", False),  # incr not atomic
     ("django.core.cache.backends.redis.RedisCache", True),
     ("django_redis.cache.RedisCache", True),
     ("django.core.cache.backends.memcached.PyMemcacheCache", True),
@@ -239,3 +305,11 @@ def test_through_a_real_redis_cache_as_tutor_configures_it(ethics, settings, dja
         assert redis_cache.get(course_cache.COURSES_VERSION_KEY) > 1
     finally:
         redis_cache.clear()
+
+
+def test_the_receivers_check_reads_the_database_when_the_cache_fails(ethics, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+    monkeypatch.setattr(cache, "get", broken)
+    course_cache.forget_local_copies()
+    assert api.course_award_flags(COURSE_ID).awards_on("passing")

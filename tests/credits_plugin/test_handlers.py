@@ -73,15 +73,17 @@ class EventTestCase(OpenEdxEventsTestMixin, TestCase):
 
     def setUp(self):
         cache.clear()
-        StandaloneCourseFactory()
-        self.learner = UserFactory(username="learner")
-        self.designations = [CourseCreditFactory(amount=Decimal("1.50")), CourseCreditFactory()]
+        with self.captureOnCommitCallbacks(execute=True):  # as committed before any event
+            StandaloneCourseFactory()
+            self.learner = UserFactory(username="learner")
+            self.designations = [CourseCreditFactory(amount=Decimal("1.50")), CourseCreditFactory()]
 
     def configure(self, **settings):
         values = {"enabled": True, "award_trigger": "passing", "revoke_on_certificate_revoked": False}
         values.update(settings)
-        api.set_course_settings(COURSE, credits=[{"credit": d.credit_id, "amount": str(d.amount)}
-                                                 for d in self.designations], **values)
+        with self.captureOnCommitCallbacks(execute=True):
+            api.set_course_settings(COURSE, credits=[{"credit": d.credit_id, "amount": str(d.amount)}
+                                                     for d in self.designations], **values)
 
     def send(self, signal, **data):
         """Send the event as the platform does; errors of receivers would propagate (send_robust off)."""

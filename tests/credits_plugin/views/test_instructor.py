@@ -40,15 +40,17 @@ def no_backfill_status_left_over():
 
 
 @pytest.fixture
-def credits(course_key):
-    cpa = CreditTypeFactory(name="CPA", unit="CPD hours")
-    management = CreditTypeFactory(name="Management", unit="points")
-    ethics = CreditFactory(credit_type=cpa, name="Ethics", reference_number="CPA-7")
-    leading = CreditFactory(credit_type=management, name=f"Leading {SCRIPT}", reference_number="")
-    CourseCreditSettingsFactory(enabled=True)
-    CourseCreditFactory(credit=ethics, amount=Decimal("2.50"))
-    CourseCreditFactory(credit=leading, amount=Decimal("1.25"))
-    return {"ethics": ethics, "leading": leading, "unused": CreditFactory(credit_type=cpa, name="Tax")}
+def credits(course_key, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as committed before the pages are read
+        cpa = CreditTypeFactory(name="CPA", unit="CPD hours")
+        management = CreditTypeFactory(name="Management", unit="points")
+        ethics = CreditFactory(credit_type=cpa, name="Ethics", reference_number="CPA-7")
+        leading = CreditFactory(credit_type=management, name=f"Leading {SCRIPT}", reference_number="")
+        CourseCreditSettingsFactory(enabled=True)
+        CourseCreditFactory(credit=ethics, amount=Decimal("2.50"))
+        CourseCreditFactory(credit=leading, amount=Decimal("1.25"))
+        unused = CreditFactory(credit_type=cpa, name="Tax")
+    return {"ethics": ethics, "leading": leading, "unused": unused}
 
 
 @pytest.fixture
