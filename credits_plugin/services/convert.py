@@ -155,6 +155,8 @@ def uuid_text(value):
     if isinstance(value, str):
         if len(value) == 32:
             return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}".lower()
+        if len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
+            return value.lower()  # MariaDB's uuid type: the dashed form already
         return str(UUID(value))
     if isinstance(value, bytes):
         return str(UUID(bytes=value)) if len(value) == 16 else str(UUID(value.decode()))
@@ -166,4 +168,6 @@ def amount_text(value):
     if isinstance(value, float):
         # A SQLite REAL: an amount of at most 5 digits is exact to far more than 2 places.
         return f"{value:.{AMOUNT_DECIMAL_PLACES}f}"
-    return format(Decimal(str(value)).quantize(_AMOUNT_QUANTUM), "f")
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return format(value.quantize(_AMOUNT_QUANTUM), "f")
