@@ -24,7 +24,7 @@ from credits_plugin.services.convert import (
 from credits_plugin.services.course_cache import local_copy, structure_version
 from credits_plugin.validation import parse_course_key
 
-REPORT_CHUNK_SIZE = 2000
+REPORT_CHUNK_SIZE = 5000
 # A day: the key changes with the structure anyway; the timeout only frees memory.
 DIRECTORY_CACHE_SECONDS = 24 * 60 * 60
 
