@@ -73,15 +73,21 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING):
     of them, and the insert (a third when a concurrent award won some rows).
     """
     course_key = parse_course_key(course_key)
-    if not isinstance(user, int) and award_from_cache() and outside_transactions():
-        awarding = cached_awarding_or_none(course_key)
-        if awarding is not None:
-            return award_from_snapshot(user.pk, user.username, course_key, awarding.designations, source)
+    awarding = None if isinstance(user, int) else cached_awarding_or_none(course_key)
+    if awarding is not None:
+        return award_from_snapshot(user.pk, user.username, course_key, awarding.designations, source)
     return _award_reading_database(user if isinstance(user, int) else user.pk, course_key, source)
 
 
 def cached_awarding_or_none(course_key):
-    """The course's cached ``CourseAwarding``; None when the cache fails (the caller reads the database)."""
+    """
+    The course's cached ``CourseAwarding`` where awards may use it: the cache is shared
+    (``award_from_cache``) and the database is outside any transaction (where SQLite and
+    PostgreSQL check foreign keys only at commit, so an insert could not tell a deleted user).
+    None otherwise, or when the cache fails: the caller reads the database.
+    """
+    if not (award_from_cache() and outside_transactions()):
+        return None
     try:
         return cached_course_awarding(course_key)
     except Exception:  # pylint: disable=broad-except
@@ -91,20 +97,17 @@ def cached_awarding_or_none(course_key):
 
 def award_from_snapshot(user_id, username, course_key, designations, source=AwardSource.PASSING):
     """
-    Award ``designations`` (of a ``CourseAwarding`` read from the cache at the current version
-    numbers) to the learner ``user_id``/``username`` in one query when they hold none of them:
-    one ``INSERT`` that skips clashing rows, whose row count says all went in.
+    Award ``designations`` (of the ``CourseAwarding`` that ``cached_awarding_or_none`` gave) to
+    the learner ``user_id``/``username`` in one query when they hold none of them: one
+    ``INSERT`` that skips clashing rows, whose row count says all went in.
 
     Otherwise one more query tells which went in and which the learner already held or had
     revoked; anything it cannot explain (an unknown user, whose rows the foreign key refused)
-    is left to ``award_course_credits``'s database path. Inside a transaction (where SQLite and
-    PostgreSQL check foreign keys only at commit) it takes the database path at once.
-    ``username`` is the event's: the awards announced carry it as the platform sent it.
+    is left to ``award_course_credits``'s database path. ``username`` is the event's: the
+    awards announced carry it as the platform sent it.
     """
     if not designations:
         return AwardResult()
-    if not outside_transactions():
-        return _award_reading_database(user_id, course_key, source)
     new = _new_awards(user_id, username, course_key, designations, source)
     try:
         went_in = _insert_rows(new)

@@ -30,13 +30,11 @@ from credits_plugin.services.awards import (
     revoke_award,
 )
 from credits_plugin.services.course_cache import (
-    award_from_cache,
     bump_courses_version,
     course_cache_key,
     forget_local_copy,
     local_copy,
     may_cache,
-    outside_transactions,
 )
 from credits_plugin.validation import parse_course_key
 
@@ -126,13 +124,11 @@ def award_on_trigger(user_id, course_key, trigger, username=None):
     course_key = parse_course_key(course_key)
     source = AwardSource.CERTIFICATE if trigger == AwardTrigger.CERTIFICATE else AwardSource.PASSING
     try:
-        awarding = None
-        if username and award_from_cache() and outside_transactions():
+        awarding = cached_awarding_or_none(course_key) if username else None
+        if awarding is not None and not awarding.awards_on(trigger):
+            # This process's copy may predate credits being switched on: ask the shared cache.
+            forget_local_copy("awarding", course_key)
             awarding = cached_awarding_or_none(course_key)
-            if awarding is not None and not awarding.awards_on(trigger):
-                # This process's copy may predate credits being switched on: ask the shared cache.
-                forget_local_copy("awarding", course_key)
-                awarding = cached_awarding_or_none(course_key)
         if awarding is not None:
             if not awarding.awards_on(trigger):
                 return AwardResult()
