@@ -13,7 +13,6 @@ org.openedx.learning.certificate.render.started.v1   certificate.CertificateCred
 org.openedx.learning.course_about.render.started.v1  course_about.CourseAboutCredits
 org.openedx.learning.dashboard.render.started.v1     dashboard.DashboardCredits
 ...home.courserun.api.rendered.started.v1            learner_home.CourseRunCredits
-...home.enrollment.api.rendered.v1                   learner_home.EnrollmentCredits
 ...instructor.dashboard.render.started.v1            instructor.InstructorDashboardCredits
 ...instructor.dashboard.tabs.requested.v1            instructor.InstructorDashboardCreditsTab
 ===================================================  ==========================================

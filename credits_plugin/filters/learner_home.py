@@ -1,22 +1,23 @@
 """
 Credits in the learner dashboard micro-frontend's API (learner home).
 
-The platform serializes each enrollment card in two parts and runs one filter on
-each: ``CourseRunAPIRenderStarted`` (``serialized_courserun``, keys such as
-``courseId``) and ``CourseEnrollmentAPIRenderStarted`` (``course_key``,
-``serialized_enrollment``). The steps add:
+The platform serializes each enrollment card in parts and runs a filter on two of them:
+``CourseRunAPIRenderStarted`` (``serialized_courserun``, keys such as ``courseId``) and
+``CourseEnrollmentAPIRenderStarted`` (``course_key``, ``serialized_enrollment``). The
+plugin adds its keys to the course run only:
 
-* ``courseRun.offeredCredits`` and ``enrollment.offeredCredits``: the credits the
-  course awards (from the cached course card: no query when warm);
-* ``enrollment.earnedCredits``: what the learner earned in the course (awards
-  that stand).
+* ``courseRun.offeredCredits``: the credits the course awards (from the cached course
+  card: no query when warm);
+* ``courseRun.earnedCredits``: what the learner earned in the course (awards that stand).
 
-The learner's awards are read once per request, for all their courses together,
-and kept in the request cache (edx-django-utils ``RequestCache``, cleared by the
-platform's middleware at each request); every course's credits come from the
-cached cards of all courses, read together: a dashboard of any number of
-enrollments costs at most two queries, even with cold caches. The MFE shows these
-keys only through a widget (plugin slot).
+Never to the enrollment: the platform serves an unfulfilled entitlement's enrollment as a
+fixed dict that must have the same keys as every serialized enrollment (its own tests
+compare them), while an entitlement's course run is null, so keys on the course run break
+no shape. The learner's awards are read once per request, for all their courses together,
+and kept in the request cache (edx-django-utils ``RequestCache``, cleared by the platform's
+middleware at each request); every course's credits come from the cached cards of all
+courses, read together: a dashboard of any number of enrollments costs at most two queries,
+even with cold caches. The MFE shows these keys only through a widget (plugin slot).
 """
 from edx_django_utils.cache import RequestCache
 from openedx_filters import PipelineStep
@@ -63,25 +64,14 @@ def _earned_by_course(user):
 
 
 class CourseRunCredits(PipelineStep):
-    """Add the course's credits to a learner-home course run."""
+    """Add the course's credits, and what the signed-in learner earned in it, to a learner-home course run."""
 
     @safe_step
     def run_filter(self, serialized_courserun, **kwargs):  # pylint: disable=arguments-differ,unused-argument
         course_key = to_course_key((serialized_courserun or {}).get("courseId"))
         if course_key is None:
             return {}
-        return {"serialized_courserun": {**serialized_courserun, "offeredCredits": _offered(course_key)}}
-
-
-class EnrollmentCredits(PipelineStep):
-    """Add the course's credits and what the learner earned in it to a learner-home enrollment."""
-
-    @safe_step
-    def run_filter(self, course_key, serialized_enrollment, **kwargs):  # pylint: disable=arguments-differ,unused-argument
-        key = to_course_key(course_key)
         user = current_user()
-        if key is None or serialized_enrollment is None:
-            return {}
-        earned = _earned_by_course(user).get(str(key), []) if user is not None else []
-        return {"serialized_enrollment": {**serialized_enrollment, "offeredCredits": _offered(key),
-                                          "earnedCredits": earned}}
+        earned = _earned_by_course(user).get(str(course_key), []) if user is not None else []
+        return {"serialized_courserun": {**serialized_courserun, "offeredCredits": _offered(course_key),
+                                         "earnedCredits": earned}}

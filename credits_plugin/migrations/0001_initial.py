@@ -11,6 +11,11 @@ from django.db import migrations, models
 # Django 5.1 renamed CheckConstraint(check=) to condition=; this migration runs on 4.2 too.
 CHECK_KWARG = "condition" if django.VERSION >= (5, 1) else "check"
 
+# django-simple-history indexes history_date unless SIMPLE_HISTORY_DATE_INDEX says otherwise, and
+# openedx-platform sets it to False: follow the setting, so that these migrations match the models
+# in the platform and outside it (only the values True and False; "composite" adds an index of its own).
+HISTORY_DATE_INDEXED = getattr(settings, "SIMPLE_HISTORY_DATE_INDEX", True) is True
+
 
 class Migration(migrations.Migration):
 
@@ -84,7 +89,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='amount')),
                 ('reference_number', models.CharField(blank=True, default='', help_text="Optional; replaces the credit's reference number for this course.", max_length=100, verbose_name='course reference number')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_date', models.DateTimeField(db_index=HISTORY_DATE_INDEXED)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('credit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='credits_plugin.credit', verbose_name='credit')),
@@ -109,7 +114,7 @@ class Migration(migrations.Migration):
                 ('award_trigger', models.CharField(choices=[('passing', 'When the learner passes the course'), ('certificate', "When the learner's certificate is issued"), ('manual', 'Only when staff award them by hand')], default='passing', max_length=20, verbose_name='award when')),
                 ('revoke_on_certificate_revoked', models.BooleanField(default=False, verbose_name='revoke credits when the certificate is revoked')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_date', models.DateTimeField(db_index=HISTORY_DATE_INDEXED)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -133,7 +138,7 @@ class Migration(migrations.Migration):
                 ('reference_number', models.CharField(blank=True, default='', help_text="The accrediting body's number for this credit; required when the type requires one.", max_length=100, verbose_name='reference number')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_date', models.DateTimeField(db_index=HISTORY_DATE_INDEXED)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('credit_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='credits_plugin.credittype', verbose_name='credit type')),
@@ -160,7 +165,7 @@ class Migration(migrations.Migration):
                 ('allow_multiple_per_course', models.BooleanField(default=True, help_text='Whether one course may award more than one credit of this type.', verbose_name='allow several per course')),
                 ('is_active', models.BooleanField(default=True, help_text='Archived types cannot be newly designated; existing designations and awards keep working.', verbose_name='active')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_date', models.DateTimeField(db_index=HISTORY_DATE_INDEXED)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

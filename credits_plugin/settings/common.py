@@ -5,7 +5,14 @@ Applied to the LMS and Studio settings by edx-django-utils (``add_plugins(...,
 "common")``). Each default is set only where the operator has not set the
 setting already.
 """
+import logging
+from pathlib import Path
+
+import credits_plugin
 from credits_plugin import templates_dir
+
+logger = logging.getLogger(__name__)
+DJANGO_ENGINE = "django.template.backends.django.DjangoTemplates"
 
 FILTER_STEPS = {
     # filter type -> the plugin's steps, added after any steps of other plugins.
@@ -22,9 +29,6 @@ FILTER_STEPS = {
     ],
     "org.openedx.learning.home.courserun.api.rendered.started.v1": [
         "credits_plugin.filters.learner_home.CourseRunCredits",
-    ],
-    "org.openedx.learning.home.enrollment.api.rendered.v1": [
-        "credits_plugin.filters.learner_home.EnrollmentCredits",
     ],
     "org.openedx.learning.instructor.dashboard.render.started.v1": [
         "credits_plugin.filters.instructor.InstructorDashboardCredits",
@@ -76,24 +80,69 @@ def merge_filter_steps(config, steps):
     return config
 
 
+def templates_are_packaged():
+    """
+    Whether the templates ship inside the ``credits_plugin`` package (a wheel or sdist install).
+
+    There the platform's app-directories loaders (Django's, and the platform's
+    ``MakoAppDirectoriesLoader`` in the LMS and Studio) find them: no setting needs them.
+    """
+    return templates_dir().parent == Path(credits_plugin.__file__).resolve().parent
+
+
+def with_folder(dirs, folder):
+    """
+    ``dirs`` (a template engine's ``DIRS``) with ``folder`` added, or None when its shape is unknown.
+
+    A list or tuple gets the folder appended (once). A value the platform derives later
+    (openedx-platform's ``Derived``, resolved by ``derive_settings`` after every plugin's
+    settings ran) is wrapped in a value of the same kind that resolves to the platform's
+    list plus the folder: it is never resolved or iterated here.
+    """
+    if dirs is None:
+        return [folder]
+    if isinstance(dirs, (list, tuple)):
+        if folder in [str(d) for d in dirs]:
+            return dirs
+        return [*dirs, folder] if isinstance(dirs, list) else (*dirs, folder)
+    calculate = getattr(dirs, "calculate_value", None)
+    if callable(calculate):  # openedx.core.lib.derived.Derived
+        return type(dirs)(lambda settings: with_folder(calculate(settings), folder))
+    return None
+
+
 def add_templates_dir(settings):
-    """Let Django template engines find the plugin's templates (wheel and editable checkout)."""
+    """
+    Let Django template engines find the plugin's templates when app-directory loaders cannot.
+
+    Installed from a wheel, nothing is changed: the templates sit inside the app. From an
+    editable checkout they sit beside the package, so each Django engine's ``DIRS`` gets the
+    folder (see ``with_folder``); a shape the plugin does not understand is left alone.
+    """
+    if templates_are_packaged():
+        return
     folder = str(templates_dir())
-    for engine in getattr(settings, "TEMPLATES", []):
-        if engine.get("BACKEND") != "django.template.backends.django.DjangoTemplates":
+    for engine in getattr(settings, "TEMPLATES", None) or []:
+        if not isinstance(engine, dict) or engine.get("BACKEND") != DJANGO_ENGINE:
             continue
-        dirs = list(engine.get("DIRS") or [])
-        if folder not in [str(d) for d in dirs]:
-            dirs.append(folder)
-        engine["DIRS"] = dirs
+        dirs = with_folder(engine.get("DIRS"), folder)
+        if dirs is None:
+            logger.warning("Course Credits: a template engine's DIRS has a shape the plugin does not know "
+                           "(%s); it is left alone.", type(engine.get("DIRS")).__name__)
+        else:
+            engine["DIRS"] = dirs
 
 
 def add_mako_templates_dir(settings):
     """Let the platform's Mako lookup find the plugin's page templates (only where Mako is configured)."""
     dirs = getattr(settings, "MAKO_TEMPLATE_DIRS_BASE", None)
-    folder = str(templates_dir() / "credits_plugin" / "mako")
-    if dirs is not None and folder not in [str(d) for d in dirs]:
-        dirs.append(folder)
+    if dirs is None:
+        return
+    updated = with_folder(dirs, str(templates_dir() / "credits_plugin" / "mako"))
+    if isinstance(dirs, list) and updated is not dirs:
+        dirs[:] = updated  # the platform derives other settings from this very list: extend it in place
+    elif updated is not None:
+        settings.MAKO_TEMPLATE_DIRS_BASE = updated
 
 
 def plugin_settings(settings):

@@ -24,7 +24,7 @@ globalThis.jest = { fn: (impl = () => undefined) => (...args) => impl(...args) }
 const course = (base) => `${base}/api/credits/v1/courses/${encodeURIComponent(f.COURSE_ID)}/`;
 const SUMMARY = `${LMS}/api/credits/v1/learners/ada/summary/`;
 const never = () => new Promise(() => {});
-const notEarnedCard = { ...f.dashboardCard, enrollment: { ...f.dashboardCard.enrollment, earnedCredits: [] } };
+const notEarnedCard = { ...f.dashboardCard, courseRun: { ...f.dashboardCard.courseRun, earnedCredits: [] } };
 
 const sidebar = <CreditsSidebarWidget />;
 const about = <CourseAboutCredits courseAboutData={{ id: f.COURSE_ID, name: 'Ethics for Accountants' }} />;

@@ -27,8 +27,7 @@ describe('CourseCardCredits', () => {
   it('keeps an award of a credit the course no longer offers', () => {
     const card = {
       ...f.dashboardCard,
-      enrollment: { ...f.dashboardCard.enrollment, offeredCredits: [] },
-      courseRun: { courseId: f.COURSE_ID },
+      courseRun: { ...f.dashboardCard.courseRun, offeredCredits: [] },
     };
     renderInLocale(<CourseCardCredits cardId="card-0" courseData={card} />);
     expect(screen.getByRole('listitem')).toHaveTextContent('Ethics CPE · CPA Ontario · 2.50 hours Earned on March 14, 2025');
@@ -39,7 +38,7 @@ describe('CourseCardCredits', () => {
       <>
         <CourseCardCredits cardId="card-1" courseData={f.dashboardCardWithoutCredits} />
         <CourseCardCredits cardId="card-2" courseData={null} />
-        <CourseCardCredits cardId="card-3" courseData={{ enrollment: { offeredCredits: 'oops' } }} />
+        <CourseCardCredits cardId="card-3" courseData={{ courseRun: { offeredCredits: 'oops' } }} />
       </>,
     );
     expect(container).toBeEmptyDOMElement();

@@ -1,7 +1,7 @@
 /**
  * Responses of the plugin's API, shaped after its OpenAPI schema (checked in schema.test.js), and
  * a learner dashboard card as the learner-home API sends it once the plugin's filter steps ran
- * (credits_plugin/filters/learner_home.py: enrollment.offeredCredits / earnedCredits).
+ * (credits_plugin/filters/learner_home.py: courseRun.offeredCredits / earnedCredits).
  */
 export const PATHS = {
   summary: '/api/credits/v1/learners/{username}/summary/',
@@ -120,13 +120,6 @@ export const dashboardCard = {
       { creditName: 'Ethics CPE', creditType: 'CPA Ontario', amount: '2.50', unit: 'hours', referenceNumber: 'CPA-2025-17' },
       { creditName: 'Leadership', creditType: 'Management', amount: '1.00', unit: 'points', referenceNumber: '' },
     ],
-  },
-  enrollment: {
-    isEnrolled: true,
-    offeredCredits: [
-      { creditName: 'Ethics CPE', creditType: 'CPA Ontario', amount: '2.50', unit: 'hours', referenceNumber: 'CPA-2025-17' },
-      { creditName: 'Leadership', creditType: 'Management', amount: '1.00', unit: 'points', referenceNumber: '' },
-    ],
     earnedCredits: [{
       uuid: '6f1c2a52-8a7e-4d8e-9a55-4f7c1d2e3b4a',
       creditName: 'Ethics CPE',
@@ -137,10 +130,11 @@ export const dashboardCard = {
       awardedAt: '2025-03-14T10:00:00+00:00',
     }],
   },
+  enrollment: { isEnrolled: true },
 };
 
 export const dashboardCardWithoutCredits = {
   cardId: 'card-1',
-  courseRun: { courseId: 'course-v1:Acme+GEO+2025', offeredCredits: [] },
-  enrollment: { isEnrolled: true, offeredCredits: [], earnedCredits: [] },
+  courseRun: { courseId: 'course-v1:Acme+GEO+2025', offeredCredits: [], earnedCredits: [] },
+  enrollment: { isEnrolled: true },
 };

@@ -49,11 +49,10 @@ CourseCardCreditsContent.propTypes = {
   cardId: PropTypes.string,
   /** The learner dashboard's object for this card ({courseRun, enrollment, ...}). */
   courseData: PropTypes.shape({
-    enrollment: PropTypes.shape({
+    courseRun: PropTypes.shape({
       offeredCredits: PropTypes.arrayOf(PropTypes.shape({})),
       earnedCredits: PropTypes.arrayOf(PropTypes.shape({})),
     }),
-    courseRun: PropTypes.shape({ offeredCredits: PropTypes.arrayOf(PropTypes.shape({})) }),
   }),
 };
 

@@ -56,12 +56,13 @@ export const queryCourseCard = (useQueryClient, queryKey = INITIALIZE_QUERY_KEY)
 };
 
 /**
- * What the plugin's learner-home filter steps add to a card, read defensively:
- * ``enrollment.offeredCredits`` (or ``courseRun.offeredCredits``) and ``enrollment.earnedCredits``.
+ * What the plugin's learner-home filter step adds to a card's course run, read defensively:
+ * ``courseRun.offeredCredits`` and ``courseRun.earnedCredits`` (the enrollment is left as the
+ * platform serializes it; an unfulfilled entitlement's course run is null).
  */
 export function cardCredits(card) {
-  const offered = card?.enrollment?.offeredCredits ?? card?.courseRun?.offeredCredits;
-  const earned = card?.enrollment?.earnedCredits;
+  const offered = card?.courseRun?.offeredCredits;
+  const earned = card?.courseRun?.earnedCredits;
   return {
     offered: Array.isArray(offered) ? offered : [],
     earned: Array.isArray(earned) ? earned : [],

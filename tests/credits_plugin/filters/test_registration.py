@@ -14,7 +14,6 @@ FILTER_CLASSES = {
     "org.openedx.learning.course_about.render.started.v1": "CourseAboutRenderStarted",
     "org.openedx.learning.dashboard.render.started.v1": "DashboardRenderStarted",
     "org.openedx.learning.home.courserun.api.rendered.started.v1": "CourseRunAPIRenderStarted",
-    "org.openedx.learning.home.enrollment.api.rendered.v1": "CourseEnrollmentAPIRenderStarted",
     "org.openedx.learning.instructor.dashboard.render.started.v1": "InstructorDashboardRenderStarted",
     "org.openedx.learning.instructor.dashboard.tabs.requested.v1": "InstructorDashboardTabsRequested",
 }
@@ -45,3 +44,8 @@ def test_no_mako_setting_is_invented_where_there_is_none():
     settings = SimpleNamespace(TEMPLATES=[])
     common.plugin_settings(settings)
     assert not hasattr(settings, "MAKO_TEMPLATE_DIRS_BASE")
+
+
+def test_nothing_is_added_to_the_learner_home_enrollment():
+    """The platform compares every enrollment's keys with the fixed dict of an unfulfilled entitlement."""
+    assert "org.openedx.learning.home.enrollment.api.rendered.v1" not in common.FILTER_STEPS
