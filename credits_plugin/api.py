@@ -31,6 +31,7 @@ from credits_plugin.services.awards import (
     award_course_credits,
     get_award,
     get_award_log,
+    get_certificate_urls,
     get_public_award,
     manual_award,
     revoke_award,
@@ -111,6 +112,7 @@ __all__ = [
     "get_award",
     "get_award_log",
     "get_public_award",
+    "get_certificate_urls",
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",

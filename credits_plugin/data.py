@@ -22,6 +22,7 @@ __all__ = [
     "CreditTypeData",
     "LearnerSummaryData",
     "PublicAwardData",
+    "IssuerData",
     "TypeTotalData",
 ]
 
@@ -147,6 +148,15 @@ class LearnerSummaryData:
 
 
 @attr.s(frozen=True, auto_attribs=True)
+class IssuerData:
+    """Who issues a course's credits: the site (its name and address) and the course's organization."""
+
+    name: str
+    url: str
+    organization: str
+
+
+@attr.s(frozen=True, auto_attribs=True)
 class PublicAwardData:
     """The public verification record of one award: no username, no email."""
 
@@ -162,3 +172,5 @@ class PublicAwardData:
     status: str
     awarded_at: datetime
     revoked_at: Optional[datetime] = None
+    issuer: Optional[IssuerData] = None
+    certificate_url: str = ""  # the learner's certificate for the course, where one can be viewed

@@ -41,13 +41,18 @@ RENDER_SCRIPT = textwrap.dedent("""
     import credits_plugin
     from credits_plugin.settings import common
 
-    # The platform's settings module, as far as the plugin's settings touch it.
+    # The platform's settings module, as far as the plugin's settings touch it: the plugin is an
+    # installed app, and the Django engine finds app templates through its loaders (the platform's
+    # MakoAppDirectoriesLoader is Django's app-directories loader underneath).
     platform = SimpleNamespace(
-        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": []}],
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": ["/platform/templates"],
+                    "APP_DIRS": False, "OPTIONS": {"loaders": ["django.template.loaders.filesystem.Loader",
+                                                               "django.template.loaders.app_directories.Loader"]}}],
         OPEN_EDX_FILTERS_CONFIG={},
     )
     common.plugin_settings(platform)
-    settings.configure(INSTALLED_APPS=[], USE_I18N=True, LANGUAGE_CODE="en", **vars(platform))
+    settings.configure(INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "simple_history",
+                                       "credits_plugin"], USE_I18N=True, LANGUAGE_CODE="en", **vars(platform))
     django.setup()
 
     from django.template.loader import get_template, render_to_string
@@ -61,6 +66,7 @@ RENDER_SCRIPT = textwrap.dedent("""
         "html": render_to_string("credits_plugin/_credit_list.html", {"credits": [item]}),
         "sys_path": sys.path,
         "credits_settings": sorted(name for name in vars(platform) if name.startswith("CREDITS_")),
+        "template_dirs": [str(d) for d in platform.TEMPLATES[0]["DIRS"]],
     }))
 """)
 
@@ -172,6 +178,7 @@ def test_installed_wheel_renders_its_templates_from_the_installed_package(instal
     assert "CPA Ontario" in html and "2.50 hours" in html and "ON-123" in html
     assert "Reference number:" in html
     assert report["credits_settings"] == sorted(DEFAULTS)
+    assert report["template_dirs"] == ["/platform/templates"], "an installed plugin leaves the platform's DIRS alone"
 
 
 def test_editable_checkout_finds_the_top_level_templates_folder():

@@ -15,6 +15,8 @@ DEFAULT_BACKEND = "credits_plugin.platform.openedx"
 __all__ = [
     "get_backend",
     "get_certificate_url",
+    "get_certificate_urls",
+    "get_issuer",
     "get_course_names",
     "get_learner_name",
     "get_user_by_username",
@@ -64,9 +66,22 @@ def get_course_names(course_keys):
     return get_backend().get_course_names(keys)
 
 
+def get_certificate_urls(user, course_keys):
+    """``{str(course_key): url}`` of the learner's certificates that can be viewed; courses without one are left out."""
+    keys = list({str(key): key for key in course_keys}.values())
+    if user is None or not keys:
+        return {}
+    return get_backend().get_certificate_urls(user, keys)
+
+
 def get_certificate_url(user, course_key):
     """The learner's certificate web page for the course, or None."""
-    return get_backend().get_certificate_url(user, course_key)
+    return get_certificate_urls(user, [course_key]).get(str(course_key))
+
+
+def get_issuer(course_key):
+    """``{"name", "url", "organization"}``: the site that issues the course's credits and the course's organization."""
+    return get_backend().get_issuer(course_key)
 
 
 def iter_passing_user_ids(course_key, batch_size=1000):

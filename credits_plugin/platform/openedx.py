@@ -34,10 +34,39 @@ def get_course_names(course_keys):
     return {course_id: name or course_id for course_id, name in rows}
 
 
-def get_certificate_url(user, course_key):
-    from lms.djangoapps.certificates.api import get_certificate_url as platform_url
+def get_certificate_urls(user, course_keys):
+    """
+    The learner's downloadable certificates: the platform's own serialization gives each one's
+    web view (with its ``verify_uuid``, which HTML certificates need) or its PDF link.
+    """
+    try:
+        from lms.djangoapps.certificates.api import get_certificates_for_user_by_course_keys
+    except ImportError:  # Studio has no certificates to show
+        return {}
+    certificates = get_certificates_for_user_by_course_keys(user, set(course_keys))
+    return {str(course_key): data["download_url"] for course_key, data in certificates.items()
+            if data and data.get("download_url")}
 
-    return platform_url(user_id=user.pk, course_id=course_key) or None
+
+def get_issuer(course_key):
+    """The site (its configured name and LMS root URL) and the course's organization."""
+    from django.conf import settings
+    from openedx.core.djangoapps.site_configuration import helpers as configuration_helpers
+
+    organization = course_key.org
+    try:
+        from organizations.api import get_course_organizations
+
+        organizations = get_course_organizations(course_key)
+        if organizations:
+            organization = organizations[0].get("name") or organization
+    except ImportError:
+        pass
+    return {
+        "name": configuration_helpers.get_value("PLATFORM_NAME", getattr(settings, "PLATFORM_NAME", "")),
+        "url": configuration_helpers.get_value("LMS_ROOT_URL", getattr(settings, "LMS_ROOT_URL", "")),
+        "organization": organization,
+    }
 
 
 def iter_passing_user_ids(course_key, batch_size):

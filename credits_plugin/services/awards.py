@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
-from credits_plugin.data import AwardData, AwardResult, PublicAwardData
+from credits_plugin.data import AwardData, AwardResult, IssuerData, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, Credit, CreditType
 from credits_plugin.services.convert import amount_text, award_data
@@ -370,7 +370,10 @@ def get_award(award_uuid):
 
 
 def get_public_award(award_uuid):
-    """What anyone may verify of one award: the learner's display name, never username or email."""
+    """
+    What anyone may verify of one award: the learner's display name (never username or email),
+    who issued it (the site and the course's organization) and the learner's certificate, if any.
+    """
     award = _find_award(award_uuid)
     data = award_data(award, platform.get_course_names([award.course_key]))
     return PublicAwardData(
@@ -378,4 +381,11 @@ def get_public_award(award_uuid):
         course_name=data.course_name, credit_name=data.credit_name, credit_type_name=data.credit_type_name,
         amount=data.amount, unit=data.unit, reference_number=data.reference_number, status=data.status,
         awarded_at=data.awarded_at, revoked_at=data.revoked_at,
+        issuer=IssuerData(**platform.get_issuer(award.course_key)),
+        certificate_url=platform.get_certificate_url(award.user, award.course_key) or "",
     )
+
+
+def get_certificate_urls(user, course_keys):
+    """``{str(course_key): url}`` of the learner's certificates that can be viewed, for these courses."""
+    return platform.get_certificate_urls(user, course_keys)

@@ -5,7 +5,8 @@ Totals per credit type (in each type's unit), every award with its course,
 date, amount, reference number, status and public verification link, a date
 range filter and a CSV download (``?format=csv``, the columns of the REST
 summary's awards). Dates are checked by ``credits_plugin.api``; a bad one is
-shown next to its field. Two queries whatever the number of awards.
+shown next to its field. Three queries whatever the number of awards (the summary, and
+the learner's certificates, linked beside each course).
 """
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -41,5 +42,7 @@ def my_credits(request):
                             _csv_filename(request.user.username, start, end))
     query = request.GET.copy()
     query["format"] = "csv"
-    context.update(summary=summary, csv_query=query.urlencode(), filtered=bool(start or end))
+    certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards})
+    award_rows = [(award, certificates.get(str(award.course_key))) for award in summary.awards]
+    context.update(summary=summary, award_rows=award_rows, csv_query=query.urlencode(), filtered=bool(start or end))
     return render(request, TEMPLATE, context)

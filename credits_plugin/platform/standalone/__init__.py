@@ -36,13 +36,23 @@ def get_course_names(course_keys):
     return dict(rows)
 
 
-def get_certificate_url(user, course_key):
+def get_certificate_urls(user, course_keys):
+    """A certificate for every course the learner passes (the demo issues one on passing)."""
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 
-    if not StandaloneCourseGrade.objects.filter(user=user, course_key=course_key, passed=True).exists():
-        return None
     template = getattr(settings, "CREDITS_STANDALONE_CERTIFICATE_URL", DEFAULT_CERTIFICATE_URL)
-    return template.format(user_id=user.pk, course_id=course_key)
+    passed = StandaloneCourseGrade.objects.filter(user=user, course_key__in=course_keys, passed=True).values_list(
+        Cast("course_key", output_field=CharField()), flat=True)
+    return {course_id: template.format(user_id=user.pk, course_id=course_id) for course_id in passed}
+
+
+def get_issuer(course_key):
+    """The demo's site name and root URL (settings), and the organization of the course key."""
+    return {
+        "name": getattr(settings, "PLATFORM_NAME", "") or "Course Credits",
+        "url": getattr(settings, "LMS_ROOT_URL", ""),
+        "organization": course_key.org,
+    }
 
 
 def iter_passing_user_ids(course_key, batch_size):

@@ -16,6 +16,7 @@ from credits_plugin.rest_api.v1.serializers import SummaryAwardSerializer
 from tests.factories import (
     COURSE_ID,
     CourseCreditFactory,
+    CourseGradeFactory,
     CreditFactory,
     CreditTypeFactory,
     StandaloneCourseFactory,
@@ -158,14 +159,14 @@ def test_csv_follows_the_date_filter(learner, credits):
     assert [r["course_name"] for r in rows] == ["Ethics & You"]
 
 
-def test_two_queries_whatever_the_number_of_awards(learner, credits, django_assert_num_queries):
+def test_three_queries_whatever_the_number_of_awards(learner, credits, django_assert_num_queries):
     api.award_course_credits(learner, COURSE_ID)
     request = RequestFactory().get(URL)
     request.user = learner
     view = resolve(URL).func
-    with django_assert_num_queries(3):  # the first read of the credit directory (cached after)
+    with django_assert_num_queries(4):  # the first read of the credit directory (cached after)
         assert view(request).status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the summary (2) and the learner's certificates (1)
         assert view(request).status_code == 200
 
     for number in range(12):  # many more awards, in many courses
@@ -175,10 +176,19 @@ def test_two_queries_whatever_the_number_of_awards(learner, credits, django_asse
         api.award_course_credits(learner, course_id)
     request = RequestFactory().get(URL)
     request.user = learner
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         html = view(request).content.decode()
     assert "Many 11" in html
-    # Through the test client: the same two, plus the session and the signed-in user.
+    # Through the test client: the same three, plus the session and the signed-in user.
     client = logged_in(learner)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200
+
+
+def test_each_course_with_a_certificate_links_to_it(learner, credits):
+    api.award_course_credits(learner, COURSE_ID)
+    client = logged_in(learner)
+    assert ">Certificate<" not in client.get(URL).content.decode(), "no certificate before the learner passes"
+    CourseGradeFactory(user=learner, passed=True)
+    html = client.get(URL).content.decode()
+    assert f'href="/certificates/user/{learner.pk}/course/{COURSE_ID}"' in html

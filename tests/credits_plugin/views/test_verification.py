@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from credits_plugin import api
-from tests.factories import COURSE_ID, CourseCreditFactory, UserFactory
+from tests.factories import COURSE_ID, CourseCreditFactory, CourseGradeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,14 @@ def test_revoked_award_page_says_so_with_the_date(award, staff_user):
 @pytest.mark.parametrize("bad", ["00000000-0000-0000-0000-000000000000", "not-a-uuid"])
 def test_other_ids_are_404(award, bad):
     assert Client().get(f"/credits/awards/{bad}/").status_code == 404
+
+
+def test_the_page_names_the_issuer_and_links_the_certificate(award, settings):
+    settings.PLATFORM_NAME, settings.LMS_ROOT_URL = "Acme Learning", "https://learn.acme.test"
+    html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
+    assert '<a href="https://learn.acme.test">Acme Learning</a>' in html
+    assert '<th scope="row">Organization</th><td>TestX</td>' in html
+    assert "/certificates/" not in html, "no certificate before the learner passes"
+    CourseGradeFactory(user_id=award.user_id, passed=True)
+    html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
+    assert f'href="/certificates/user/{award.user_id}/course/{COURSE_ID}"' in html
