@@ -72,17 +72,32 @@ RENDER_SCRIPT = textwrap.dedent("""
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    """Build the wheel from a copy of the source tree (the checkout stays free of build/ and egg-info)."""
-    source = tmp_path_factory.mktemp("source") / "openedx-course-credits"
-    shutil.copytree(REPO, source, ignore=NOT_SOURCE)
-    out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
-        capture_output=True, text=True, check=False,
-    )
+def source(tmp_path_factory):
+    """A copy of the source tree, as a git checkout has it (the checkout stays free of build/ and egg-info)."""
+    tree = tmp_path_factory.mktemp("source") / "openedx-course-credits"
+    shutil.copytree(REPO, tree, ignore=NOT_SOURCE)
+    return tree
+
+
+def build(source, kind, out):
+    result = subprocess.run([sys.executable, "-m", "build", f"--{kind}", "--no-isolation", "--outdir", str(out),
+                             str(source)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def wheel(source, tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    build(source, "wheel", out)
     (path,) = out.glob("openedx_course_credits-*-py3-none-any.whl")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sdist(source, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sdist")
+    build(source, "sdist", out)
+    (path,) = out.glob("openedx_course_credits-*.tar.gz")
     return path
 
 
@@ -92,22 +107,33 @@ def wheel_names(wheel):
         return set(archive.namelist())
 
 
-@pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory):
-    """A fresh virtualenv with only the wheel installed, seeing the test environment's dependencies."""
+def fresh_venv(tmp_path_factory):
+    """A fresh virtualenv that sees the test environment's dependencies (not this checkout's editable install)."""
     venv = tmp_path_factory.mktemp("venv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
-         str(wheel)],
-        check=True,
-    )
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
-    ours = sysconfig.get_paths()["purelib"]
-    (Path(purelib) / "test_environment.pth").write_text(ours + "\n")
+    (Path(purelib) / "test_environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return SimpleVenv(venv, python, Path(purelib))
+
+
+# What an operator installs today: the wheel, the sdist, or the source tree itself (what pip does
+# with a git URL or a local path: it builds a wheel from the checkout).
+INSTALL_KINDS = ["wheel", "sdist", "source"]
+
+
+@pytest.fixture(scope="module", params=INSTALL_KINDS)
+def installed(request, tmp_path_factory):
+    """A fresh virtualenv with only the plugin installed, from a wheel, an sdist or a source checkout."""
+    target = request.getfixturevalue(request.param)
+    venv = fresh_venv(tmp_path_factory)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv.python), "install", "--quiet", "--no-deps", "--no-index",
+         "--no-build-isolation", str(target)],
+        check=True,
+    )
+    return venv
 
 
 class SimpleVenv:
@@ -211,3 +237,60 @@ def test_tox_min_environment_pins_a_floor_for_every_base_requirement():
 def test_tox_latest_environment_installs_what_test_in_adds():
     test_in = requirement_names((REPO / "requirements" / "test.in").read_text().splitlines())
     assert requirement_names(tox_section("test-tools")) == test_in
+
+
+# --- the MFE widget package, from source ------------------------------------------------------
+
+FRONTEND = REPO / "frontend"
+PEERS = ["react", "react-dom", "react/*", "prop-types", "@edx/*", "@openedx/paragon", "@openedx/paragon/*",
+         "@openedx/frontend-plugin-framework"]
+
+
+@pytest.fixture(scope="module")
+def frontend_tarball(tmp_path_factory):
+    """``npm pack`` of frontend/ (its prepack script builds dist/), as an operator makes one from a checkout."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm is absent: the frontend package is checked where Node is installed (.ci/run installs it)")
+    if not (FRONTEND / "node_modules" / ".bin" / "vite").exists():
+        pytest.skip("frontend/node_modules is absent: run `cd frontend && npm ci` (.ci/run does)")
+    out = tmp_path_factory.mktemp("npm-pack")
+    result = subprocess.run(["npm", "pack", "--pack-destination", str(out), "--loglevel=error"], cwd=FRONTEND,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (tarball,) = out.glob("openedx-course-credits-frontend-*.tgz")
+    return tarball
+
+
+@pytest.mark.slow
+def test_npm_pack_ships_the_built_widgets(frontend_tarball):
+    import tarfile  # pylint: disable=import-outside-toplevel
+
+    with tarfile.open(frontend_tarball) as archive:
+        names = set(archive.getnames())
+    assert {"package/package.json", "package/dist/index.js", "package/dist/settings.js",
+            "package/Settings.jsx"} <= names
+    assert not any(name.startswith(("package/test/", "package/harness/", "package/node_modules/")) for name in names)
+
+
+@pytest.mark.slow
+def test_npm_pack_installs_into_a_fresh_project_and_its_entry_points_resolve(frontend_tarball, tmp_path):
+    """As the Tutor plugin installs it into an MFE (--legacy-peer-deps: the MFE brings React, Paragon...)."""
+    project = tmp_path / "mfe"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"name": "fresh-mfe", "version": "1.0.0", "private": True}))
+    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error",
+                             str(frontend_tarball)], cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (project / "entry.js").write_text("export * from '@openedx-course-credits/frontend';\n"
+                                      "export { default as Settings } from '@openedx-course-credits/frontend/Settings.jsx';\n")
+    # Bundle it as an MFE's build would, the MFE's own libraries left outside: every import of the
+    # package resolves, and its exports are there.
+    esbuild = FRONTEND / "node_modules" / ".bin" / "esbuild"
+    result = subprocess.run([str(esbuild), "entry.js", "--bundle", "--format=esm", "--outfile=out.js",
+                             "--metafile=meta.json", "--log-level=error", "--loader:.jsx=jsx",
+                             *[f"--external:{peer}" for peer in PEERS]],
+                            cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    exports = json.loads((project / "meta.json").read_text())["outputs"]["out.js"]["exports"]
+    assert {"CourseCardCredits", "CreditsSidebarWidget", "CourseAboutCredits", "learnerDashboardSlots",
+            "Settings"} <= set(exports)
