@@ -1,0 +1,27 @@
+"""
+Studio's shape: its Django template engine's DIRS is a ``Derived`` value, computed only when
+the last settings file calls ``derive_settings`` (``cms/envs/common.py``, mid-2025 master):
+while the plugin's settings run, it is not a list.
+"""
+from tests.platform_shapes.base import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from tests.platform_shapes.base import HERE, finish
+from tests.platform_shapes.derived import Derived
+
+PROJECT_TYPE = "cms.djangoapp"
+STUDIO_TEMPLATE_DIRS = [HERE / "templates" / "cms"]
+TEMPLATES = [
+    {
+        "NAME": "django",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": False,
+        "DIRS": Derived(lambda settings: list(settings.STUDIO_TEMPLATE_DIRS)),
+        "OPTIONS": {
+            "loaders": ["django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader"],
+            "context_processors": ["django.template.context_processors.request",
+                                   "django.contrib.auth.context_processors.auth",
+                                   "django.contrib.messages.context_processors.messages"],
+        },
+    },
+]
+finish(__name__, PROJECT_TYPE)
