@@ -281,8 +281,9 @@ def test_npm_pack_installs_into_a_fresh_project_and_its_entry_points_resolve(fro
     result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error",
                              str(frontend_tarball)], cwd=project, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
-    (project / "entry.js").write_text("export * from '@openedx-course-credits/frontend';\n"
-                                      "export { default as Settings } from '@openedx-course-credits/frontend/Settings.jsx';\n")
+    (project / "entry.js").write_text(
+        "export * from '@openedx-course-credits/frontend';\n"
+        "export { default as Settings } from '@openedx-course-credits/frontend/Settings.jsx';\n")
     # Bundle it as an MFE's build would, the MFE's own libraries left outside: every import of the
     # package resolves, and its exports are there.
     esbuild = FRONTEND / "node_modules" / ".bin" / "esbuild"
