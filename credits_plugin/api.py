@@ -18,6 +18,7 @@ The rules live behind these functions, written once:
 * a type or credit that is designated or awarded cannot be deleted;
 * an award keeps a snapshot of what was earned; later edits never change it.
 """
+from credits_plugin import platform as _platform
 from credits_plugin.constants import AwardTrigger
 from credits_plugin.exceptions import (
     CreditsConflict,
@@ -138,6 +139,9 @@ __all__ = [
     "parse_course_key",
     "parse_id",
     "count_course_awards",
+    # pages
+    "get_page_base_template",
+    "get_page_links",
 ]
 
 
@@ -161,3 +165,13 @@ def start_backfill(course_key, batch_size=None):
 def get_backfill_status(course_key):
     """``{"state": "queued"|"running"|"done"|"failed", "learners", "awarded", ...}`` or None."""
     return _backfill.backfill_status(course_key)
+
+
+def get_page_base_template(surface):
+    """The platform's page that the plugin's pages extend ("lms" or "studio" audience)."""
+    return _platform.get_page_base_template(surface)
+
+
+def get_page_links(course_key=None):
+    """Where the plugin's pages lead back to: the dashboard, the course's instructor dashboard and Studio page."""
+    return _platform.get_page_links(course_key)

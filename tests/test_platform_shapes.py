@@ -76,6 +76,13 @@ def test_the_yaml_filter_config_keeps_its_steps_and_gains_the_plugin_s(shape):
 
 @pytest.mark.parametrize("path", ["/credits/me/", "/credits/studio/course-v1:Shapes+C1+2026/",
                                   "/credits/instructor/course-v1:Shapes+C1+2026/"])
-def test_the_plugin_s_pages_render(shape, path):
+def test_the_plugin_s_pages_render_in_the_platform_s_frame(shape, path):
     page = shape["pages"][path]
     assert page["status"] == 200, page["html"][:2000]
+    frame = "LMS FRAME" if shape["project"] == "lms" else "STUDIO FRAME"
+    html = page["html"]
+    assert html.count(f"{frame} HEADER") == 1 and html.count(f"{frame} FOOTER") == 1
+    assert html.index(f"{frame} HEADER") < html.index('<main class="credits-page" id="main">') < html.index(
+        f"{frame} FOOTER"), "the plugin's content sits inside the frame's content area"
+    assert html.count("<html") == 1 and html.count("<body") == 1
+    assert 'class=" view-course-credits lang_' in html

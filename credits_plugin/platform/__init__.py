@@ -17,6 +17,8 @@ __all__ = [
     "get_certificate_url",
     "get_certificate_urls",
     "get_issuer",
+    "get_page_base_template",
+    "get_page_links",
     "get_course_names",
     "get_learner_name",
     "get_user_by_username",
@@ -102,3 +104,21 @@ def get_user_by_username(username):
 def get_learner_name(user):
     """The learner's display name (their profile's full name), or "" when they gave none."""
     return get_backend().get_learner_name(user) or ""
+
+
+def get_page_base_template(surface):
+    """
+    The platform's page the plugin's pages extend (a Django template with the blocks title,
+    headextra, bodyclass and body). ``surface`` is "lms" or "studio": the page's audience,
+    for backends that serve both from one process (the demo); the Open edX backend answers
+    for the service it runs in.
+    """
+    return get_backend().get_page_base_template(surface)
+
+
+def get_page_links(course_key=None):
+    """
+    Where the plugin's pages lead back to: ``{"dashboard": ...}`` and, for a course,
+    ``"instructor_dashboard"`` (LMS) and ``"studio_course"`` (the course in Studio).
+    """
+    return get_backend().get_page_links(course_key)

@@ -93,3 +93,31 @@ def get_learner_name(user):
     """The name on the learner's profile, as their certificate shows it."""
     profile = getattr(user, "profile", None)  # common.djangoapps.student.models.UserProfile
     return (getattr(profile, "name", "") or user.get_full_name()).strip()
+
+
+def _is_studio():
+    from django.conf import settings
+
+    return getattr(settings, "SERVICE_VARIANT", "lms") == "cms"
+
+
+def get_page_base_template(surface):  # pylint: disable=unused-argument
+    """The LMS's main_django.html, or in Studio the plugin's frame around Studio's header and footer."""
+    return "credits_plugin/frames/studio.html" if _is_studio() else "main_django.html"
+
+
+def get_page_links(course_key=None):
+    from django.conf import settings
+
+    lms = getattr(settings, "LMS_ROOT_URL", "").rstrip("/")
+    links = {"dashboard": getattr(settings, "LEARNER_HOME_MICROFRONTEND_URL", None) or f"{lms}/dashboard"}
+    if course_key is not None:
+        links["instructor_dashboard"] = f"{lms}/courses/{course_key}/instructor"
+        try:
+            from cms.djangoapps.contentstore.utils import get_course_outline_url
+        except ImportError:  # in the LMS
+            cms = getattr(settings, "CMS_ROOT_URL", "").rstrip("/")
+            links["studio_course"] = f"{cms}/course/{course_key}"
+        else:
+            links["studio_course"] = get_course_outline_url(course_key)
+    return links

@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from credits_plugin import api, platform
+from credits_plugin.views.frame import render_page
 
 logger = logging.getLogger(__name__)
 
@@ -175,10 +176,11 @@ def panel_page(request, course_id):
     """The panel on a page of its own: /credits/instructor/<course_id>/."""
     course_key = _staff_course(request, course_id)
     course_name = platform.get_course_names([course_key]).get(str(course_key), str(course_key))
-    return render(request, PAGE_TEMPLATE, {
+    links = api.get_page_links(course_key)
+    return render_page(request, PAGE_TEMPLATE, {
         "course_id": str(course_key), "course_name": course_name,
         "panel": render_panel(request, course_key, include_style=False),
-    })
+    }, back_links=[(_("Instructor dashboard of {course}").format(course=course_name), links["instructor_dashboard"])])
 
 
 def _back(request, course_key):

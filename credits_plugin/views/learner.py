@@ -9,12 +9,13 @@ shown next to its field. Three queries whatever the number of awards (the summar
 the learner's certificates, linked beside each course).
 """
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from credits_plugin import api
 from credits_plugin.rest_api.v1.csv_export import csv_response
 from credits_plugin.rest_api.v1.serializers import SummaryAwardSerializer
+from credits_plugin.views.frame import render_page
 
 TEMPLATE = "credits_plugin/learner/summary.html"
 
@@ -36,7 +37,7 @@ def my_credits(request):
         summary = api.get_learner_summary(request.user, start or None, end or None)
     except api.CreditsValidationError as exc:
         context.update(error_summary=exc.message, field_errors=exc.field_errors)
-        return render(request, TEMPLATE, context, status=400)
+        return _render(request, context, status=400)
     if request.GET.get("format") == "csv":
         return csv_response(summary.awards, SummaryAwardSerializer,
                             _csv_filename(request.user.username, start, end))
@@ -45,4 +46,9 @@ def my_credits(request):
     certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards})
     award_rows = [(award, certificates.get(str(award.course_key))) for award in summary.awards]
     context.update(summary=summary, award_rows=award_rows, csv_query=query.urlencode(), filtered=bool(start or end))
-    return render(request, TEMPLATE, context)
+    return _render(request, context)
+
+
+def _render(request, context, status=200):
+    return render_page(request, TEMPLATE, context, status=status,
+                       back_links=[(_("Dashboard"), api.get_page_links()["dashboard"])])

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from credits_plugin import api, platform
+from credits_plugin.views.frame import render_page
 
 logger = logging.getLogger(__name__)
 
@@ -121,11 +122,18 @@ def course_settings(request, course_id):
             by_credit, general = _errors_by_credit(exc.field_errors, entries)
             context.update(form=values, groups=_rows(settings, submitted, by_credit), general_errors=general,
                            error_summary=exc.message)
-            return render(request, TEMPLATE, context, status=400)
+            return _render(request, context, status=400)
         messages.success(request, _("Credit settings saved."))
         return redirect(request.path)
 
     context.update(form={"enabled": settings.enabled, "award_trigger": settings.award_trigger,
                          "revoke_on_certificate_revoked": settings.revoke_on_certificate_revoked},
                    groups=_rows(settings))
-    return render(request, TEMPLATE, context)
+    return _render(request, context)
+
+
+def _render(request, context, status=200):
+    """The page in Studio's frame, with a link back to the course in Studio."""
+    back = _("Back to {course} in Studio").format(course=context["course_name"])
+    return render_page(request, TEMPLATE, context, surface="studio", status=status,
+                       back_links=[(back, api.get_page_links(context["course_key"])["studio_course"])])

@@ -8,6 +8,8 @@ from tests.platform_shapes.base import HERE, finish
 from tests.platform_shapes.derived import Derived
 
 PROJECT_TYPE = "cms.djangoapp"
+# As the Open edX backend does in Studio: every page in Studio's frame.
+CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "studio_frame.html"}
 STUDIO_TEMPLATE_DIRS = [HERE / "templates" / "cms"]
 TEMPLATES = [
     {

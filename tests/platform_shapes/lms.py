@@ -3,6 +3,8 @@ from tests.platform_shapes.base import *  # noqa: F401,F403  pylint: disable=wil
 from tests.platform_shapes.base import HERE, finish
 
 PROJECT_TYPE = "lms.djangoapp"
+# As the Open edX backend does in the LMS: every page in the LMS's frame.
+CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "main_django.html"}
 TEMPLATES = [
     {
         "NAME": "django",

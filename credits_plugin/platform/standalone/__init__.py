@@ -75,3 +75,21 @@ def get_user_by_username(username):
 
 def get_learner_name(user):
     return user.get_full_name().strip()
+
+
+STANDALONE_BASE_TEMPLATES = {"lms": "main_django.html", "studio": "studio_django.html"}
+
+
+def get_page_base_template(surface):
+    """The demo's stand-ins of the LMS's main_django.html and of Studio's frame (CREDITS_STANDALONE_BASE_TEMPLATES)."""
+    templates = getattr(settings, "CREDITS_STANDALONE_BASE_TEMPLATES", STANDALONE_BASE_TEMPLATES)
+    return templates.get(surface) or templates["lms"]
+
+
+def get_page_links(course_key=None):
+    """The demo's pages at the platform's paths."""
+    links = {"dashboard": "/dashboard"}
+    if course_key is not None:
+        links["instructor_dashboard"] = f"/courses/{course_key}/instructor"
+        links["studio_course"] = f"/#course-{course_key}"
+    return links
