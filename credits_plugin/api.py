@@ -141,6 +141,7 @@ __all__ = [
     "count_course_awards",
     # pages
     "get_page_base_template",
+    "frame_page",
     "get_page_links",
 ]
 
@@ -170,6 +171,11 @@ def get_backfill_status(course_key):
 def get_page_base_template(surface):
     """The platform's page that the plugin's pages extend ("lms" or "studio" audience)."""
     return _platform.get_page_base_template(surface)
+
+
+def frame_page(request, parts, course_key=None):
+    """A page of the plugin put together from its parts (title, bodyclass, head, body) in the platform's own page."""
+    return _platform.frame_page(request, parts, course_key=course_key)
 
 
 def get_page_links(course_key=None):

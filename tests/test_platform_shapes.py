@@ -85,4 +85,5 @@ def test_the_plugin_s_pages_render_in_the_platform_s_frame(shape, path):
     assert html.index(f"{frame} HEADER") < html.index('<main class="credits-page" id="main">') < html.index(
         f"{frame} FOOTER"), "the plugin's content sits inside the frame's content area"
     assert html.count("<html") == 1 and html.count("<body") == 1
-    assert 'class=" view-course-credits lang_' in html
+    assert " view-course-credits " in html.split("<body", 1)[1].split(">", 1)[0]
+    assert "<!--credits:" not in html, "no marker of the parts is left"

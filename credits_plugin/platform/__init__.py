@@ -19,6 +19,7 @@ __all__ = [
     "get_issuer",
     "get_page_base_template",
     "get_page_links",
+    "frame_page",
     "get_course_names",
     "get_learner_name",
     "get_user_by_username",
@@ -122,3 +123,12 @@ def get_page_links(course_key=None):
     ``"instructor_dashboard"`` (LMS) and ``"studio_course"`` (the course in Studio).
     """
     return get_backend().get_page_links(course_key)
+
+
+def frame_page(request, parts, course_key=None):
+    """
+    The whole page from the parts of a page rendered with ``credits_plugin/frames/parts.html``
+    (``{"title", "bodyclass", "head", "body"}``, escaped HTML), for a frame that is not a Django
+    template (Studio's); ``course_key`` gives Studio's header its course menu.
+    """
+    return get_backend().frame_page(request, parts, course_key)

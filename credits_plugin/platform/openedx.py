@@ -102,8 +102,22 @@ def _is_studio():
 
 
 def get_page_base_template(surface):  # pylint: disable=unused-argument
-    """The LMS's main_django.html, or in Studio the plugin's frame around Studio's header and footer."""
-    return "credits_plugin/frames/studio.html" if _is_studio() else "main_django.html"
+    """The LMS's main_django.html; in Studio, whose page is Mako, the parts that frame_page puts into it."""
+    return "credits_plugin/frames/parts.html" if _is_studio() else "main_django.html"
+
+
+def frame_page(request, parts, course_key):
+    """Studio's own page (cms/templates/base.html) around the parts, with the course's menu in its header."""
+    from common.djangoapps.edxmako.shortcuts import render_to_string
+
+    course = None
+    if course_key is not None:
+        from xmodule.modulestore.django import modulestore
+
+        course = modulestore().get_course(course_key)
+    context = {"credits_title": parts["title"], "credits_bodyclass": parts["bodyclass"],
+               "credits_head": parts["head"], "credits_body": parts["body"], "context_course": course}
+    return render_to_string("credits_plugin/studio_frame.html", context, request=request)
 
 
 def get_page_links(course_key=None):

@@ -2,16 +2,34 @@
 The plugin's pages inside the platform's own page.
 
 Every page template extends ``credits_plugin/_page.html``, which extends the page the platform
-backend names (the LMS's ``main_django.html``, Studio's frame, the demo's stand-ins): the site's
-header, navigation, theme and footer around the plugin's content, and links back.
+backend names: the LMS's ``main_django.html`` (or the demo's stand-ins), whose blocks it fills
+(title, headextra, bodyclass, body). Studio's page is a Mako template a Django template cannot
+extend: there the backend names ``credits_plugin/frames/parts.html``, which writes the blocks
+between markers, and ``frame_page`` hands each part to Studio's own page. Either way the site's
+header, navigation, theme and footer surround the plugin's content, with links back.
 """
-from django.shortcuts import render
+import re
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 from credits_plugin import api
 
+PART = re.compile(r"<!--credits:(?P<name>[a-z]+)-->(?P<value>.*?)<!--/credits:(?P=name)-->", re.S)
 
-def render_page(request, template_name, context, *, surface="lms", back_links=(), status=200):
+
+def page_parts(html):
+    """``{"title", "bodyclass", "head", "body"}`` of a page rendered with ``frames/parts.html``; None otherwise."""
+    parts = {match.group("name"): match.group("value").strip() for match in PART.finditer(html)}
+    return parts if {"title", "bodyclass", "head", "body"} <= set(parts) else None
+
+
+def render_page(request, template_name, context, *, surface="lms", back_links=(), status=200, course_key=None):
     """Render a plugin page in the platform's frame; ``back_links`` are (label, URL) pairs."""
     context = {**context, "credits_base_template": api.get_page_base_template(surface),
                "back_links": [(label, url) for label, url in back_links if url]}
-    return render(request, template_name, context, status=status)
+    html = render_to_string(template_name, context, request=request)
+    parts = page_parts(html)
+    if parts is not None:
+        html = api.frame_page(request, parts, course_key=course_key)
+    return HttpResponse(html, status=status)

@@ -180,7 +180,8 @@ def panel_page(request, course_id):
     return render_page(request, PAGE_TEMPLATE, {
         "course_id": str(course_key), "course_name": course_name,
         "panel": render_panel(request, course_key, include_style=False),
-    }, back_links=[(_("Instructor dashboard of {course}").format(course=course_name), links["instructor_dashboard"])])
+    }, course_key=course_key,
+        back_links=[(_("Instructor dashboard of {course}").format(course=course_name), links["instructor_dashboard"])])
 
 
 def _back(request, course_key):

@@ -135,5 +135,5 @@ def course_settings(request, course_id):
 def _render(request, context, status=200):
     """The page in Studio's frame, with a link back to the course in Studio."""
     back = _("Back to {course} in Studio").format(course=context["course_name"])
-    return render_page(request, TEMPLATE, context, surface="studio", status=status,
+    return render_page(request, TEMPLATE, context, surface="studio", status=status, course_key=context["course_key"],
                        back_links=[(back, api.get_page_links(context["course_key"])["studio_course"])])

@@ -8,8 +8,9 @@ from tests.platform_shapes.base import HERE, finish
 from tests.platform_shapes.derived import Derived
 
 PROJECT_TYPE = "cms.djangoapp"
-# As the Open edX backend does in Studio: every page in Studio's frame.
-CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "studio_frame.html"}
+# As the Open edX backend does in Studio: every page's parts, put into Studio's own page.
+CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "credits_plugin/frames/parts.html"}
+CREDITS_STANDALONE_PARTS_FRAME = "studio_frame.html"
 STUDIO_TEMPLATE_DIRS = [HERE / "templates" / "cms"]
 TEMPLATES = [
     {

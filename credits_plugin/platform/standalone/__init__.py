@@ -77,7 +77,8 @@ def get_learner_name(user):
     return user.get_full_name().strip()
 
 
-STANDALONE_BASE_TEMPLATES = {"lms": "main_django.html", "studio": "studio_django.html"}
+# Studio's page is Mako in the platform: the demo plays it through the same parts as the Open edX backend.
+STANDALONE_BASE_TEMPLATES = {"lms": "main_django.html", "studio": "credits_plugin/frames/parts.html"}
 
 
 def get_page_base_template(surface):
@@ -93,3 +94,16 @@ def get_page_links(course_key=None):
         links["instructor_dashboard"] = f"/courses/{course_key}/instructor"
         links["studio_course"] = f"/#course-{course_key}"
     return links
+
+
+def frame_page(request, parts, course_key):  # pylint: disable=unused-argument
+    """
+    The stand-in of Studio's own page around the parts: a Django template of the demo or the tests
+    (CREDITS_STANDALONE_PARTS_FRAME) given the variables the plugin's Mako frame gets in Studio.
+    """
+    from django.template.loader import render_to_string
+
+    template = getattr(settings, "CREDITS_STANDALONE_PARTS_FRAME", "studio_parts_frame.html")
+    context = {"credits_title": parts["title"], "credits_bodyclass": parts["bodyclass"],
+               "credits_head": parts["head"], "credits_body": parts["body"]}
+    return render_to_string(template, context, request=request)
