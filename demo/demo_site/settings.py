@@ -106,8 +106,10 @@ JWT_AUTH = {
 # The platform stand-in: the standalone backend plays openedx-platform.
 CREDITS_PLATFORM_BACKEND = "credits_plugin.platform.standalone"
 # The site's name and address, as the platform's settings name them (the verification page's issuer).
+# The address is empty by default: the demo runs on whatever host and port it is given, and
+# links stay relative.
 PLATFORM_NAME = "Course Credits demo"
-LMS_ROOT_URL = os.environ.get("DEMO_ROOT_URL", "http://127.0.0.1:8000")
+LMS_ROOT_URL = os.environ.get("DEMO_ROOT_URL", "")
 OPEN_EDX_FILTERS_CONFIG = {}
 
 LOGGING = {
