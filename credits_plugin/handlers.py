@@ -1,7 +1,8 @@
 """
 Receivers of the platform's events. Thin: check the payload and the cached course
 flags, then queue a task when the transaction commits. They never raise into the
-platform: any error is logged with the course and user id.
+platform's grade and certificate events: any error is logged with the course and user
+id. Retirement is the exception: its failure must reach the platform's retirement step.
 """
 import functools
 import logging
@@ -85,9 +86,14 @@ def revoke_on_certificate_revoked(sender, signal, certificate=None, **kwargs):  
         _queue(revoke_credits_task, certificate.user.id, str(course_key))
 
 
-@never_raise
 def retire_learner(sender, user=None, **kwargs):  # pylint: disable=unused-argument
-    """USER_RETIRE_LMS_MISC: remove the learner's awards and their name from the audit history."""
+    """
+    USER_RETIRE_LMS_MISC: remove the learner's awards and their name from the audit history.
+
+    The one receiver that raises: the platform's retirement step sends this plain Django signal
+    and must see a failure, so that the retirement is reported as failed and tried again rather
+    than marked done with the learner's data still here.
+    """
     if user is not None:
         api.retire_learner(user.pk)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AwardSource, AwardStatus, AwardTrigger
 from credits_plugin.data import AwardResult
-from credits_plugin.exceptions import CreditsNotFound
+from credits_plugin.exceptions import CreditsConflict, CreditsNotFound
 from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
 from credits_plugin.services.awards import (
     award_course_credits,
@@ -146,10 +146,19 @@ def revoke_for_revoked_certificate(user_id, course_key):
     course_key = parse_course_key(course_key)
     if not _read_flags(course_key).revoke_on_certificate_revoked:
         return 0
-    uuids = list(AwardedCredit.objects.filter(user_id=int(user_id), course_key=course_key,
-                                              status=AwardStatus.AWARDED).values_list("uuid", flat=True))
-    for award_uuid in uuids:
-        revoke_award(award_uuid, acting_user=None, reason=_("The learner's certificate was revoked."))
-    logger.info("Revoked %d credit(s) in %s for user %s after a certificate revocation.", len(uuids), course_key,
+    revoked = 0
+    for award_uuid in standing_award_uuids(int(user_id), course_key):
+        try:
+            revoke_award(award_uuid, acting_user=None, reason=_("The learner's certificate was revoked."))
+        except CreditsConflict:
+            continue  # revoked by someone else since it was listed: each award stands or falls on its own
+        revoked += 1
+    logger.info("Revoked %d credit(s) in %s for user %s after a certificate revocation.", revoked, course_key,
                 user_id)
-    return len(uuids)
+    return revoked
+
+
+def standing_award_uuids(user_id, course_key):
+    """The uuids of the learner's awards in the course that are not revoked."""
+    return list(AwardedCredit.objects.filter(user_id=user_id, course_key=course_key,
+                                             status=AwardStatus.AWARDED).values_list("uuid", flat=True))

@@ -192,6 +192,22 @@ class CertificateTests(EventTestCase):
         self.assertEqual(self.awards(status="revoked").count(), 2)
         self.assertIn("certificate was revoked", self.awards().first().reason)
 
+    def test_revocation_goes_on_past_an_award_revoked_meanwhile(self):
+        """An award listed as standing but revoked by staff before its turn must not stop the others."""
+        from unittest import mock  # pylint: disable=import-outside-toplevel
+
+        from credits_plugin.services import triggers  # pylint: disable=import-outside-toplevel
+
+        self.configure(revoke_on_certificate_revoked=True)
+        self.send(COURSE_PASSING_STATUS_UPDATED, **passing(self.learner))
+        listed = triggers.standing_award_uuids(self.learner.pk, CourseKey.from_string(COURSE_ID))
+        staff = UserFactory(is_staff=True)
+        api.revoke_award(listed[0], acting_user=staff, reason="Revoked by staff first")
+        with mock.patch.object(triggers, "standing_award_uuids", return_value=listed):
+            self.send(CERTIFICATE_REVOKED, **certificate(self.learner, status="notpassing"))
+        self.assertEqual(self.awards(status="revoked").count(), 2)
+        self.assertEqual(self.awards().get(uuid=listed[0]).reason, "Revoked by staff first")
+
     def test_revoked_certificate_keeps_credits_by_default(self):
         self.configure()
         self.send(COURSE_PASSING_STATUS_UPDATED, **passing(self.learner))

@@ -184,3 +184,19 @@ def test_retirement_removes_awards_and_scrubs_the_history(course_key, staff_user
     assert CreditType.history.filter(id=credit_type.id).exists()  # the change is kept, unnamed
     assert not CourseCredit.history.filter(history_user=learner).exists()
     assert AwardedCredit.objects.filter(user=other).exists()
+
+
+def test_a_failed_retirement_reaches_the_platform_s_retirement_step(course_key, monkeypatch):
+    """The platform's step must see the failure (and retry), not mark the learner retired."""
+    learner = UserFactory(username="leaving")
+    CourseCreditFactory()
+    api.award_course_credits(learner, COURSE_ID)
+
+    def broken(user_id):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(api, "retire_learner", broken)
+    with pytest.raises(RuntimeError, match="database gone"):
+        USER_RETIRE_LMS_MISC.send(sender=None, user=learner, retired_username="retired_user_1",
+                                  retired_email="retired@retired.invalid")
+    assert AwardedCredit.objects.filter(user=learner).exists()
