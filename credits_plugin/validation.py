@@ -14,7 +14,6 @@ from opaque_keys.edx.keys import CourseKey
 from credits_plugin.constants import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX,
-    AMOUNT_MIN,
     MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     MAX_REFERENCE_LENGTH,
@@ -58,6 +57,7 @@ def parse_course_key(course_key):
 
 
 MAX_ID = 2 ** 63 - 1
+AMOUNT_QUANTUM = Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES)  # 0.01
 
 
 def parse_id(value):
@@ -84,16 +84,17 @@ def parse_amount(value, errors, field="amount"):
     if not amount.is_finite():
         errors.add(field, _("'{value}' is not a number.").format(value=value))
         return None
-    if amount.as_tuple().exponent < -AMOUNT_DECIMAL_PLACES and amount != amount.quantize(Decimal("0.01")):
-        errors.add(field, _("Use at most two decimal places."))
-        return None
-    if amount < AMOUNT_MIN:
-        errors.add(field, _("The amount must be greater than zero."))
-        return None
+    # The range first: rounding a number of more digits than Decimal's precision (28) would fail.
     if amount > AMOUNT_MAX:
         errors.add(field, _("The amount can be at most {maximum}.").format(maximum=AMOUNT_MAX))
         return None
-    return amount.quantize(Decimal("0.01"))
+    if amount <= 0:
+        errors.add(field, _("The amount must be greater than zero."))
+        return None
+    if amount != amount.quantize(AMOUNT_QUANTUM):
+        errors.add(field, _("Use at most two decimal places."))
+        return None
+    return amount.quantize(AMOUNT_QUANTUM)
 
 
 def clean_text(value, errors, field, *, max_length, required=False, label=None):

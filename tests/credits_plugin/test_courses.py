@@ -54,6 +54,10 @@ def test_course_specific_reference_number_wins():
     ("0", "greater than zero"),
     ("-1", "greater than zero"),
     ("1000", "at most 999.99"),
+    ("1" * 29 + ".125", "at most 999.99"),  # more digits than Decimal's precision
+    ("-" + "9" * 40 + ".5", "greater than zero"),
+    ("0." + "0" * 40 + "1", "two decimal places"),
+    ("1E+40", "at most 999.99"),
     ("1.255", "two decimal places"),
     ("abc", "not a number"),
     ("NaN", "not a number"),

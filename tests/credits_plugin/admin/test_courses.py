@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
     ("leading", "0", COURSE_ID, "The amount must be greater than zero."),
     ("leading", "-1", COURSE_ID, "The amount must be greater than zero."),
     ("leading", "1000", COURSE_ID, "The amount can be at most 999.99."),
+    ("leading", "1" * 29 + ".125", COURSE_ID, "The amount can be at most 999.99."),
     ("leading", "1.234", COURSE_ID, "Use at most two decimal places."),
     ("leading", "abc", COURSE_ID, "'abc' is not a number."),
     ("leading", "", COURSE_ID, "Enter an amount."),

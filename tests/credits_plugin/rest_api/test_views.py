@@ -115,6 +115,9 @@ def test_course_put_errors_change_nothing(as_user, users, structure):
     response = client.put(COURSE_URL, {"enabled": True, "credits": [
         {"credit": structure["ethics"].pk, "amount": "0"}]}, format="json")
     assert_error(response, 400, "validation_error", "credits.0.amount")
+    response = client.put(COURSE_URL, {"enabled": True, "credits": [
+        {"credit": structure["ethics"].pk, "amount": "1" * 29 + ".125"}]}, format="json")
+    assert_error(response, 400, "validation_error", "credits.0.amount")
     second_cpa = Credit.objects.create(credit_type=structure["cpa"], name="Tax", reference_number="CPA-2")
     response = client.put(COURSE_URL, {"enabled": True, "credits": [
         {"credit": structure["ethics"].pk, "amount": "1"}, {"credit": second_cpa.pk, "amount": "1"}]},
