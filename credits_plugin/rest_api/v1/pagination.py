@@ -8,22 +8,32 @@ from credits_plugin import api
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Far past any real list (500 million awards at the largest page size), and small enough that the
+# database's OFFSET never overflows.
+MAX_PAGE = 1_000_000
 
 
 def page_params(request):
-    """(page, page_size) from the query string; a 400 for anything that is not a positive number."""
-    values = {}
-    for name, default in (("page", 1), ("page_size", DEFAULT_PAGE_SIZE)):
-        raw = request.query_params.get(name)
-        try:
-            value = default if raw in (None, "") else int(raw)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise api.CreditsValidationError(_("{name} must be a whole number of 1 or more.").format(name=name),
-                                             field_errors={name: [_("Use a whole number of 1 or more.")]})
-        values[name] = value
-    return values["page"], min(values["page_size"], MAX_PAGE_SIZE)
+    """(page, page_size) from the query string; a 400 for anything that is not a whole number in range."""
+    page = _whole_number(request, "page", 1, MAX_PAGE)
+    page_size = _whole_number(request, "page_size", DEFAULT_PAGE_SIZE, None)
+    return page, min(page_size, MAX_PAGE_SIZE)
+
+
+def _whole_number(request, name, default, maximum):
+    raw = (request.query_params.get(name) or "").strip()
+    if not raw:
+        return default
+    value = api.parse_id(raw) if raw.isdigit() else None  # 1 to 2**63-1; "1.5", "-1", "1e3" are refused
+    if value is not None and (maximum is None or value <= maximum):
+        return value
+    if maximum is None:
+        message, field_message = (_("{name} must be a whole number of 1 or more.").format(name=name),
+                                  _("Use a whole number of 1 or more."))
+    else:
+        message, field_message = (_("{name} must be a whole number from 1 to {maximum}.").format(
+            name=name, maximum=maximum), _("Use a whole number from 1 to {maximum}.").format(maximum=maximum))
+    raise api.CreditsValidationError(message, field_errors={name: [field_message]})
 
 
 def page_response(request, total, items, serializer_class, page, page_size):

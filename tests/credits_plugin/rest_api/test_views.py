@@ -146,6 +146,14 @@ def test_awards_report_json_paginated_and_searchable(as_user, users, structure):
     assert page["next"].endswith("page=3") and "page=1" in page["previous"]
     assert client.get(f"{COURSE_URL}awards/", {"search": "lear"}).json()["count"] == 2
     assert_error(client.get(f"{COURSE_URL}awards/", {"page": 0}), 400, "validation_error", "page")
+    assert client.get(f"{COURSE_URL}awards/", {"page": 1_000_000}).json()["results"] == []
+    for page_number in (1_000_001, 10 ** 20, "9" * 5000, "1.5", "-2", "1e3", " "):
+        response = client.get(f"{COURSE_URL}awards/", {"page": page_number})
+        if str(page_number).strip():
+            assert_error(response, 400, "validation_error", "page")
+    assert_error(client.get(f"{COURSE_URL}awards/", {"page_size": "2.5"}), 400, "validation_error", "page_size")
+    assert client.get(f"{COURSE_URL}awards/", {"page_size": 10 ** 6}).json()["num_pages"] == 1  # capped at 500
+    assert_error(client.get(f"{API}/credit-types/", {"page": 10 ** 20}), 400, "validation_error", "page")
     assert_error(client.get(f"{COURSE_URL}awards/", {"from": "yesterday"}), 400, "validation_error", "from")
     assert_error(client.get(f"{COURSE_URL}awards/", {"status": "lost"}), 400, "validation_error", "status")
 
