@@ -5,6 +5,7 @@ Every door (REST, Studio page, admin, XBlock, commands) reaches these through
 ``credits_plugin.api``. Each check collects field errors and raises one
 ``CreditsValidationError`` before anything is written.
 """
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -61,13 +62,19 @@ AMOUNT_QUANTUM = Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES)  # 0.01
 
 
 def parse_id(value):
-    """A database id (1 to 2**63-1) from an int or a string of digits; None for anything else."""
+    """
+    A database id (1 to 2**63-1) from an int or a string of ASCII digits; None for anything else:
+    a float or "1.5" is refused, never truncated, and so are booleans, signs and other scripts' digits.
+    """
     if isinstance(value, bool):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.isdigit()) or len(value) > 19:
+            return None
+    elif not isinstance(value, int):
         return None
+    number = int(value)
     return number if 1 <= number <= MAX_ID else None
 
 
@@ -97,14 +104,22 @@ def parse_amount(value, errors, field="amount"):
     return amount.quantize(AMOUNT_QUANTUM)
 
 
-def clean_text(value, errors, field, *, max_length, required=False, label=None):
-    """Strip a text field and check its length; returns the cleaned text."""
+def clean_text(value, errors, field, *, max_length, required=False, label=None, multiline=False):
+    """
+    Strip a text field and check its length; returns the cleaned text. Control characters (NUL,
+    escape...) are refused; a ``multiline`` text (a description) may hold line breaks and tabs.
+    """
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors.add(field, _("Enter text."))
         return ""
     value = value.strip()
+    allowed = "\n\r\t" if multiline else ""
+    if any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value):
+        errors.add(field, _("Remove the control characters (such as NUL or a line break) from this text.")
+                   if not multiline else _("Remove the control characters (such as NUL) from this text."))
+        return ""
     if required and not value:
         errors.add(field, _("{label} is required.").format(label=label or _("This field")))
     elif len(value) > max_length:
@@ -129,7 +144,7 @@ def clean_type_fields(data, errors):
                                      label=_("Name"))
     if "description" in data:
         cleaned["description"] = clean_text(data["description"], errors, "description",
-                                            max_length=MAX_DESCRIPTION_LENGTH)
+                                            max_length=MAX_DESCRIPTION_LENGTH, multiline=True)
     if "unit" in data:
         cleaned["unit"] = clean_text(data["unit"], errors, "unit", max_length=MAX_UNIT_LENGTH, required=True,
                                      label=_("Unit"))
@@ -147,7 +162,7 @@ def clean_credit_fields(data, errors):
                                      label=_("Name"))
     if "description" in data:
         cleaned["description"] = clean_text(data["description"], errors, "description",
-                                            max_length=MAX_DESCRIPTION_LENGTH)
+                                            max_length=MAX_DESCRIPTION_LENGTH, multiline=True)
     if "reference_number" in data:
         cleaned["reference_number"] = clean_text(data["reference_number"], errors, "reference_number",
                                                  max_length=MAX_REFERENCE_LENGTH)
@@ -171,7 +186,8 @@ def clean_trigger(value, errors):
 
 def clean_reason(value, errors):
     """A reason is required for every manual award and revoke."""
-    return clean_text(value, errors, "reason", max_length=MAX_REASON_LENGTH, required=True, label=_("A reason"))
+    return clean_text(value, errors, "reason", max_length=MAX_REASON_LENGTH, required=True, label=_("A reason"),
+                      multiline=True)
 
 
 def check_one_per_type(designated_credits, errors, field="credits"):

@@ -35,6 +35,12 @@ def test_create_type_and_credit_returns_frozen_data():
     ({"name": "Ok", "unit": "u" * 51}, "unit"),
     ({"name": "Ok", "requires_reference_number": "yes"}, "requires_reference_number"),
     ({"name": "Ok", "description": "d" * 10001}, "description"),
+    ({"name": "\x00"}, "name"),
+    ({"name": "Eth\x00ics"}, "name"),
+    ({"name": "Eth\x1bics"}, "name"),
+    ({"name": "Two\nlines"}, "name"),
+    ({"name": "Ok", "unit": "h\x07"}, "unit"),
+    ({"name": "Ok", "description": "A\x00B"}, "description"),
 ])
 def test_create_type_rejects_bad_input(kwargs, field):
     with pytest.raises(CreditsValidationError) as error:
@@ -183,3 +189,8 @@ def test_amount_type_does_not_leak_models():
     designation = CourseCreditFactory(amount=Decimal("1.00"))
     credit = api.get_credit(designation.credit_id)
     assert type(credit).__module__ == "credits_plugin.data"
+
+
+def test_a_description_may_have_line_breaks_and_names_are_stripped_first():
+    credit_type = api.create_credit_type(name=" Ethics\n", unit="hours", description="First line.\n\tSecond line.")
+    assert (credit_type.name, credit_type.description) == ("Ethics", "First line.\n\tSecond line.")

@@ -2,6 +2,8 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.utils.translation import gettext as _
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -49,6 +51,9 @@ def exception_handler(exc, context):  # pylint: disable=unused-argument
     """Turn every error into the API's shape; never a 500 for bad input."""
     if isinstance(exc, api.CreditsError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) while DRF parses it.
+        return Response(error_body("request_too_large", _("The request body is too large.")), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

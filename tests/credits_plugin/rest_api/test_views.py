@@ -345,3 +345,21 @@ def test_openapi_schema_describes_every_endpoint(client):
         "/api/credits/v1/courses/{course_id}/awards/", "/api/credits/v1/awards/{award_uuid}/revoke/",
         "/api/credits/v1/awards/{award_uuid}/", "/api/credits/v1/learners/{username}/summary/"}
     assert AwardedCredit.objects.count() == 0
+
+
+def test_an_id_given_as_a_fraction_is_refused_not_truncated(as_user, users, structure):
+    client = as_user(users["course_staff"])
+    before = list(CourseCredit.objects.values_list("credit_id", "amount"))
+    response = client.put(COURSE_URL, {"enabled": True, "credits": [
+        {"credit": structure["leading"].pk + 0.5, "amount": "1"}]}, format="json")
+    assert_error(response, 400, "validation_error", "credits.0.credit")
+    assert list(CourseCredit.objects.values_list("credit_id", "amount")) == before
+
+
+def test_a_body_over_django_s_size_limit_gets_the_api_s_error_shape(as_user, users, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = as_user(users["global_staff"])
+    response = client.post(f"{API}/credit-types/", {"name": "CPA", "unit": "hours", "description": "d" * 2000},
+                           format="json")
+    assert_error(response, 400, "request_too_large")
+    assert not CreditType.objects.filter(name="CPA").exists()
