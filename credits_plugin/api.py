@@ -139,6 +139,8 @@ __all__ = [
     "parse_course_key",
     "parse_id",
     "count_course_awards",
+    # access
+    "can_change_course",
     # pages
     "get_page_base_template",
     "frame_page",
@@ -181,3 +183,17 @@ def frame_page(request, parts, course_key=None):
 def get_page_links(course_key=None):
     """Where the plugin's pages lead back to: the dashboard, the course's instructor dashboard and Studio page."""
     return _platform.get_page_links(course_key)
+
+
+def can_change_course(user, course_key):
+    """
+    Whether ``user`` (a user or a user id) may change the course's content and credits: Studio
+    write access (global staff, the course's staff and instructors, org roles).
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    if user is None or isinstance(user, bool):
+        return False
+    if isinstance(user, int):
+        user = get_user_model().objects.filter(pk=user, is_active=True).first()
+    return _platform.has_studio_write_access(user, parse_course_key(course_key))

@@ -16,7 +16,7 @@ from xblock.exceptions import JsonHandlerError
 from xblock.fields import Boolean, Scope, String
 
 from credits_xblock import rendering
-from credits_xblock.state import Learner, build_state
+from credits_xblock.state import Learner, build_state, course_key_of
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,18 @@ class CourseCreditsXBlock(XBlock):
         """The current user, as the runtime's optional ``user`` service describes them."""
         return Learner.from_user_service(self.runtime.service(self, "user"))
 
+    def may_change(self):
+        """
+        Whether the current user may change the block's settings: in a course, a user with Studio
+        write access to it (asked of the plugin, whatever role name the runtime gives); outside a
+        course (the workbench), a runtime that says the user is course staff or instructor.
+        """
+        learner = self.learner()
+        course_key = course_key_of(self.scope_ids.usage_id)
+        if course_key is None:
+            return learner.role in ("staff", "instructor")
+        return learner.user_id is not None and credits_api().can_change_course(learner.user_id, course_key)
+
     def view_state(self, show_learner_status=None):
         """Everything the views show (see ``credits_xblock.state.build_state``)."""
         if show_learner_status is None:
@@ -121,7 +133,7 @@ class CourseCreditsXBlock(XBlock):
     @XBlock.json_handler
     def update_settings(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save the editor's fields: ``{"heading": str, "show_learner_status": bool}``; both optional."""
-        if self.learner().is_learner_role:
+        if not self.may_change():
             raise JsonHandlerError(403, self.gettext("Only course authors can change this block."))
         if not isinstance(data, dict):
             raise JsonHandlerError(400, self.gettext("Send the settings as a JSON object."))

@@ -87,11 +87,6 @@ class Learner:
         return cls(user_id=user_id if signed_in else None, signed_in=signed_in,
                    role=attrs.get("edx-platform.user_role"))
 
-    @property
-    def is_learner_role(self):
-        """True when the runtime says this user takes the course as a learner (the LMS says "student")."""
-        return self.role == "student"
-
 
 def amount_text(amount):
     """An amount as the API's JSON writes it: a string with two decimals."""

@@ -5,7 +5,14 @@ from xblock.field_data import DictFieldData
 
 from credits_plugin import api
 from tests.credits_xblock.runtime import PlatformUserService, make_block, post_json
-from tests.factories import COURSE_ID, CourseCreditFactory, CourseCreditSettingsFactory, CreditFactory, UserFactory
+from tests.factories import (
+    COURSE_ID,
+    CourseAccessFactory,
+    CourseCreditFactory,
+    CourseCreditSettingsFactory,
+    CreditFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -61,9 +68,16 @@ def test_learner_status_needs_post():
 # update_settings: the Studio editor's save
 
 
+def author_service(role="instructor"):
+    """The user service of a course author: the course's instructor (or staff) in the platform's roles."""
+    author = UserFactory()
+    CourseAccessFactory(user=author, role=role)
+    return PlatformUserService(author, role=role)
+
+
 def test_update_settings_saves_the_fields_and_the_view_shows_them(ethics):
     field_data = DictFieldData({})
-    block = make_block(field_data=field_data)
+    block = make_block(field_data=field_data, user_service=author_service())
     status, data = post_json(block, "update_settings",
                              {"heading": "  Credits you can earn  ", "show_learner_status": False})
     assert status == 200 and data == {"heading": "Credits you can earn", "show_learner_status": False}
@@ -74,8 +88,8 @@ def test_update_settings_saves_the_fields_and_the_view_shows_them(ethics):
     assert ">Credits you can earn</h3>" in html and "Your credits" not in html
 
 
-def test_update_settings_accepts_part_of_the_fields():
-    block = make_block(usage_id="plain", display_name="Mine")
+def test_update_settings_accepts_part_of_the_fields(db):
+    block = make_block(usage_id="plain", display_name="Mine", user_service=PlatformUserService(UserFactory(), "staff"))
     status, data = post_json(block, "update_settings", {"show_learner_status": False})
     assert status == 200 and data == {"heading": "Mine", "show_learner_status": False}
 
@@ -87,30 +101,57 @@ def test_update_settings_accepts_part_of_the_fields():
     ({"show_learner_status": "yes"}, "true or false"),
     ([1, 2], "JSON object"),
 ])
-def test_update_settings_refuses_bad_input_and_changes_nothing(payload, message):
-    block = make_block(usage_id="plain", display_name="Kept")
+def test_update_settings_refuses_bad_input_and_changes_nothing(db, payload, message):
+    block = make_block(usage_id="plain", display_name="Kept", user_service=PlatformUserService(UserFactory(), "staff"))
     status, data = post_json(block, "update_settings", payload)
     assert status == 400 and message in data["error"]
     assert block.display_name == "Kept" and block.show_learner_status is True
 
 
-def test_update_settings_refuses_invalid_json():
-    block = make_block(usage_id="plain")
+def test_update_settings_refuses_invalid_json(db):
+    block = make_block(usage_id="plain", user_service=PlatformUserService(UserFactory(), role="staff"))
     response = block.runtime.handle(block, "update_settings", Request.blank("/", method="POST", body=b"{nope"))
     assert response.status_code == 400
 
 
-def test_a_learner_cannot_change_the_block(db):
-    block = make_block(usage_id="plain", user_service=PlatformUserService(UserFactory(), role="student"))
+@pytest.mark.parametrize("who", ["anonymous", "no_user_service", "learner", "no_role", "claims_staff_role",
+                                 "staff_of_another_course"])
+def test_only_course_authors_can_change_the_block(db, who):
+    """In a course the plugin decides (Studio write access); the role name a runtime passes is not trusted."""
+    other_course_staff = UserFactory()
+    CourseAccessFactory(user=other_course_staff, course_key="course-v1:Other+X+1", role="staff")
+    services = {
+        "anonymous": PlatformUserService(None),
+        "no_user_service": None,
+        "learner": PlatformUserService(UserFactory(), role="student"),
+        "no_role": PlatformUserService(UserFactory(), role=None),
+        "claims_staff_role": PlatformUserService(UserFactory(), role="staff"),
+        "staff_of_another_course": PlatformUserService(other_course_staff, role="staff"),
+    }
+    block = make_block(user_service=services[who])
     status, data = post_json(block, "update_settings", {"heading": "Hacked"})
     assert status == 403 and "course authors" in data["error"]
     assert block.display_name == "Course credits"
 
 
-def test_course_staff_can_change_the_block(db):
-    block = make_block(usage_id="plain", user_service=PlatformUserService(UserFactory(), role="staff"))
+@pytest.mark.parametrize("role", ["staff", "instructor"])
+def test_the_course_s_staff_and_instructors_can_change_the_block(db, role):
+    block = make_block(user_service=author_service(role))
     status, _ = post_json(block, "update_settings", {"heading": "Ours"})
     assert status == 200 and block.display_name == "Ours"
+
+
+def test_global_staff_can_change_the_block_in_studio_where_the_runtime_gives_no_role(db):
+    block = make_block(user_service=PlatformUserService(UserFactory(is_staff=True), role=None))
+    status, _ = post_json(block, "update_settings", {"heading": "Ours"})
+    assert status == 200 and block.display_name == "Ours"
+
+
+def test_outside_a_course_only_a_runtime_s_staff_can_change_the_block(db):
+    for service, expected in ((PlatformUserService(UserFactory(), role="student"), 403), (None, 403),
+                              (PlatformUserService(UserFactory(), role="instructor"), 200)):
+        status, _ = post_json(make_block(usage_id="plain", user_service=service), "update_settings", {"heading": "H"})
+        assert status == expected
 
 
 def test_no_handler_is_called_save():

@@ -50,9 +50,10 @@ def test_python_and_template_strings_go_through_the_i18n_service(esperanto):
     assert "Titre" in make_block(usage_id="plain", i18n=CatalogTranslations(FRENCH)).studio_view().content
 
 
-def test_saving_the_translated_default_heading_keeps_it_translatable(esperanto):
+def test_saving_the_translated_default_heading_keeps_it_translatable(db, esperanto):
     field_data = DictFieldData({})
-    block = make_block(usage_id="plain", field_data=field_data, i18n=CatalogTranslations(FRENCH))
+    block = make_block(usage_id="plain", field_data=field_data, i18n=CatalogTranslations(FRENCH),
+                       user_service=PlatformUserService(UserFactory(), role="instructor"))
     status, data = post_json(block, "update_settings", {"heading": "Crédits du cours"})
     assert status == 200 and data["heading"] == "Crédits du cours"
     # Another learner, in English, sees the heading in English.

@@ -36,7 +36,7 @@ def test_no_course_for_ids_that_are_not_course_usages(usage_id):
 def test_learner_from_the_lms_user_service(db):
     user = UserFactory()
     learner = Learner.from_user_service(PlatformUserService(user, role="student"))
-    assert (learner.known, learner.signed_in, learner.user_id, learner.is_learner_role) == (True, True, user.pk, True)
+    assert (learner.known, learner.signed_in, learner.user_id, learner.role) == (True, True, user.pk, "student")
 
 
 def test_anonymous_lms_user_is_known_but_not_signed_in():
@@ -46,7 +46,7 @@ def test_anonymous_lms_user_is_known_but_not_signed_in():
 
 def test_workbench_user_is_not_a_platform_learner():
     learner = Learner.from_user_service(WorkbenchLikeUserService())
-    assert (learner.known, learner.signed_in, learner.user_id, learner.is_learner_role) == (True, False, None, False)
+    assert (learner.known, learner.signed_in, learner.user_id) == (True, False, None)
 
 
 def test_without_a_user_service_nobody_is_known():
