@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularAPIView
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
@@ -69,11 +70,21 @@ def _int(value, field):
     return number
 
 
+class NotRestrictedApplication(NotJwtRestrictedApplication):
+    """
+    Refuses a JWT of a restricted OAuth2 application, as the platform's APIs do: such a token may
+    only reach APIs that grant its scopes (edx-drf-extensions' ``JwtHasScope``), and this API
+    grants none. A full JWT, a session and an anonymous request pass.
+    """
+
+    message = "A restricted application's token cannot use the Course Credits API."
+
+
 class CreditsAPIView(APIView):
     """Base: Open edX authentication, the API's error shape, JSON (and CSV where a view offers it)."""
 
     authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
-    permission_classes = (permissions.IsAuthenticated,)
+    permission_classes = (NotRestrictedApplication, permissions.IsAuthenticated)
     schema = AutoSchema()  # whatever the platform's REST_FRAMEWORK settings say
 
     def get_exception_handler(self):
@@ -169,7 +180,7 @@ class CreditDetailView(CreditsAPIView):
 class CourseCreditsView(CreditsAPIView):
     """A course's credit settings: anyone reads an enabled course; Studio authors read and change any."""
 
-    permission_classes = (permissions.AllowAny,)
+    permission_classes = (permissions.AllowAny, NotRestrictedApplication)  # anyone, but no restricted token
 
     @documented(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERRORS})
     def get(self, request, course_id):

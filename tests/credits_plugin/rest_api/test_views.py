@@ -326,6 +326,25 @@ def test_jwt_authentication(users, structure):
     assert_error(response, 401, "authentication_failed")
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "/credit-types/", {"name": "Via restricted token", "unit": "hours"}),
+    ("get", "/credit-types/", None),
+    ("get", f"/courses/{COURSE_ID}/", None),
+    ("put", f"/courses/{COURSE_ID}/", {"enabled": False}),
+    ("get", f"/courses/{COURSE_ID}/awards/", None),
+    ("get", "/learners/staff/summary/", None),
+])
+def test_a_restricted_application_s_token_is_refused_even_for_staff(users, structure, method, path, body):
+    """A restricted OAuth2 application's JWT acts for its user only where an API grants its scopes."""
+    token = generate_jwt(users["global_staff"], is_restricted=True, scopes=["credits:write", "credits:read"],
+                         filters=[f"user:{users['global_staff'].username}"])
+    before = list(CourseCredit.objects.values_list("credit_id", "amount")), CreditType.objects.count()
+    response = getattr(APIClient(), method)(f"{API}{path}", body, format="json", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert_error(response, 403, "permission_denied")
+    assert "restricted application" in response.json()["developer_message"]
+    assert (list(CourseCredit.objects.values_list("credit_id", "amount")), CreditType.objects.count()) == before
+
+
 def test_session_writes_need_csrf(users, structure):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(users["global_staff"])
