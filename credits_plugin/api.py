@@ -139,8 +139,12 @@ __all__ = [
     "parse_course_key",
     "parse_id",
     "count_course_awards",
-    # access
+    # access and the platform's answers
     "can_change_course",
+    "is_course_staff",
+    "get_course_name",
+    "get_user_by_username",
+    "course_app_base",
     # pages
     "get_page_base_template",
     "frame_page",
@@ -197,3 +201,26 @@ def can_change_course(user, course_key):
     if isinstance(user, int):
         user = get_user_model().objects.filter(pk=user, is_active=True).first()
     return _platform.has_studio_write_access(user, parse_course_key(course_key))
+
+
+def is_course_staff(user, course_key):
+    """Whether ``user`` is staff of the course in the LMS (or global staff): its reports and manual awards."""
+    return _platform.has_course_staff_access(user, parse_course_key(course_key))
+
+
+def get_course_name(course_key):
+    """The course's display name, or its id when the platform does not know it."""
+    course_key = parse_course_key(course_key)
+    return _platform.get_course_names([course_key]).get(str(course_key), str(course_key))
+
+
+def get_user_by_username(username):
+    """The user with this username, or None."""
+    return _platform.get_user_by_username(username)
+
+
+def course_app_base():
+    """The base class of Studio course apps: the platform's ``CourseApp`` inside Open edX, else ``object``."""
+    from credits_plugin.platform.course_apps import course_app_base as base  # pylint: disable=import-outside-toplevel
+
+    return base()

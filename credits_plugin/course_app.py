@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from credits_plugin import api
-from credits_plugin.platform.course_apps import course_app_base
 
 
-class CreditsCourseApp(course_app_base()):
+class CreditsCourseApp(api.course_app_base()):
     """Course credits, as a course app of Studio's Pages & Resources."""
 
     app_id = "course_credits"

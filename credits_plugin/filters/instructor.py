@@ -15,7 +15,7 @@ The "Credits" part of the instructor dashboard, for course staff.
 from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 
-from credits_plugin import platform
+from credits_plugin import api
 from credits_plugin.filters.common import (
     current_request,
     current_user,
@@ -53,7 +53,7 @@ class InstructorDashboardCredits(PipelineStep):
         sections = list(context.get("sections") or [])
         if any(section.get("section_key") == SECTION_KEY for section in sections):
             return {}
-        if not platform.has_course_staff_access(user, course_key):
+        if not api.is_course_staff(user, course_key):
             return {}
         from credits_plugin.views.instructor import render_panel  # pylint: disable=import-outside-toplevel
 
@@ -79,7 +79,7 @@ class InstructorDashboardCreditsTab(PipelineStep):
         tabs = list(tabs or [])
         if any(tab.get("tab_id") == TAB_ID for tab in tabs):
             return {}
-        if not platform.has_course_staff_access(user, key):
+        if not api.is_course_staff(user, key):
             return {}
         tabs.append({
             "tab_id": TAB_ID,

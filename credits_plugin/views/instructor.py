@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from credits_plugin import api, platform
+from credits_plugin import api
 from credits_plugin.views.frame import render_page
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def _course_or_404(course_id):
 def _staff_course(request, course_id):
     """The course key, once the signed-in user is known to be its staff (404 for a bad id, else 403)."""
     course_key = _course_or_404(course_id)
-    if not platform.has_course_staff_access(request.user, course_key):
+    if not api.is_course_staff(request.user, course_key):
         raise PermissionDenied(_("Only the course's staff can manage its credits."))
     return course_key
 
@@ -175,7 +175,7 @@ def render_panel(request, course_key, *, include_style=True):
 def panel_page(request, course_id):
     """The panel on a page of its own: /credits/instructor/<course_id>/."""
     course_key = _staff_course(request, course_id)
-    course_name = platform.get_course_names([course_key]).get(str(course_key), str(course_key))
+    course_name = api.get_course_name(course_key)
     links = api.get_page_links(course_key)
     return render_page(request, PAGE_TEMPLATE, {
         "course_id": str(course_key), "course_name": course_name,
@@ -266,7 +266,7 @@ def backfill_status(request, course_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error_code": "not_authenticated", "developer_message": _("Sign in first."),
                              "field_errors": {}}, status=401)
-    if not platform.has_course_staff_access(request.user, course_key):
+    if not api.is_course_staff(request.user, course_key):
         return JsonResponse({"error_code": "permission_denied",
                              "developer_message": _("Only the course's staff can see its backfill."),
                              "field_errors": {}}, status=403)

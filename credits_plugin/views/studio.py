@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from credits_plugin import api, platform
+from credits_plugin import api
 from credits_plugin.views.frame import render_page
 
 logger = logging.getLogger(__name__)
@@ -95,12 +95,12 @@ def _errors_by_credit(field_errors, entries):
 @require_http_methods(["GET", "POST"])
 def course_settings(request, course_id):
     course_key = _course_or_404(course_id)
-    if not platform.has_studio_write_access(request.user, course_key):
+    if not api.can_change_course(request.user, course_key):
         raise PermissionDenied(_("You need Studio write access to this course."))
     settings = api.get_course_settings(course_key)
-    context = {"course_key": course_key, "course_name": platform.get_course_names([course_key]).get(
-        str(course_key), str(course_key)), "settings": settings, "triggers": api.AWARD_TRIGGER_CHOICES,
-        "backfill": api.get_backfill_status(course_key), "general_errors": {}}
+    context = {"course_key": course_key, "course_name": api.get_course_name(course_key), "settings": settings,
+               "triggers": api.AWARD_TRIGGER_CHOICES, "backfill": api.get_backfill_status(course_key),
+               "general_errors": {}}
 
     if request.method == "POST" and request.POST.get("action") == "backfill":
         try:

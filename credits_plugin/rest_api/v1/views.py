@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credits_plugin import api, platform
+from credits_plugin import api
 from credits_plugin.rest_api.v1 import serializers as s
 from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response, csv_text_response
 from credits_plugin.rest_api.v1.errors import exception_handler
@@ -185,7 +185,7 @@ class CourseCreditsView(CreditsAPIView):
     @documented(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERRORS})
     def get(self, request, course_id):
         settings = api.get_course_settings(course_id)
-        if not settings.enabled and not platform.has_studio_write_access(request.user, settings.course_key):
+        if not settings.enabled and not api.can_change_course(request.user, settings.course_key):
             raise NotFound("This course does not award credits.")
         return Response(s.CourseSettingsSerializer(settings).data)
 
@@ -195,7 +195,7 @@ class CourseCreditsView(CreditsAPIView):
         course_key = api.parse_course_key(course_id)
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        if not platform.has_studio_write_access(request.user, course_key):
+        if not api.can_change_course(request.user, course_key):
             raise PermissionDenied("You need Studio write access to this course.")
         data = _body(request, ("enabled", "award_trigger", "revoke_on_certificate_revoked", "credits"))
         if "enabled" not in data:
@@ -210,7 +210,7 @@ class CourseAwardsView(CreditsAPIView):
     renderer_classes = APIView.renderer_classes + [CSVRenderer]
 
     def check_course_staff(self, request, course_key):
-        if not platform.has_course_staff_access(request.user, course_key):
+        if not api.is_course_staff(request.user, course_key):
             raise PermissionDenied("Only the course's staff can see or change its awards.")
 
     @documented(parameters=[COURSE_ID, OpenApiParameter("search", str, description="start of a username"),
@@ -257,7 +257,7 @@ class RevokeAwardView(CreditsAPIView):
     @documented(request=s.ReasonSerializer, responses={200: s.AwardSerializer, **ERRORS})
     def post(self, request, award_uuid):
         award = api.get_award(award_uuid)
-        if not platform.has_course_staff_access(request.user, award.course_key):
+        if not api.is_course_staff(request.user, award.course_key):
             raise PermissionDenied("Only the course's staff can revoke its awards.")
         data = _body(request, ("reason",))
         return Response(s.AwardSerializer(
@@ -276,7 +276,7 @@ class LearnerSummaryView(CreditsAPIView):
     def get(self, request, username):
         if request.user.username != username and not request.user.is_staff:
             raise PermissionDenied("You can only see your own credits.")
-        learner = platform.get_user_by_username(username)
+        learner = api.get_user_by_username(username)
         if learner is None:
             raise NotFound("There is no such learner.")
         csv = request.query_params.get("format") == "csv"
