@@ -73,6 +73,7 @@ from credits_plugin.services.structure import (
 )
 from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
 from credits_plugin.services.triggers import invalidate_course as forget_course_flags
+from credits_plugin.settings import credits_setting
 from credits_plugin.validation import parse_course_key, parse_id
 
 # (value, label) of the award triggers, for forms.
@@ -145,6 +146,7 @@ __all__ = [
     "get_course_name",
     "get_user_by_username",
     "course_app_base",
+    "credits_setting",
     # pages
     "get_page_base_template",
     "frame_page",

@@ -25,7 +25,6 @@ from credits_plugin import api, templates_dir
 logger = logging.getLogger(__name__)
 
 CARDS_CACHE_KEY = "credits_plugin.filters.course_cards.v3.{structure}.{courses}"
-DEFAULT_CARD_TIMEOUT = 3600
 # The learner's own summary page (served by the plugin's URLs, mounted at the LMS root).
 LEARNER_SUMMARY_PATH = "/credits/me/"
 
@@ -139,7 +138,7 @@ def _all_cards():
     if cards is None:
         cards = {course_id: tuple(_card_item(d) for d in designations)
                  for course_id, designations in api.enabled_course_credits().items()}
-        cache.set(key, cards, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_CARD_TIMEOUT))
+        cache.set(key, cards, api.credits_setting("CREDITS_COURSE_CACHE_TIMEOUT"))
     return cards
 
 

@@ -8,9 +8,7 @@ Every function of one backend has a twin in the other.
 """
 from importlib import import_module
 
-from django.conf import settings
-
-DEFAULT_BACKEND = "credits_plugin.platform.openedx"
+from credits_plugin.settings import credits_setting
 
 __all__ = [
     "get_backend",
@@ -48,7 +46,7 @@ def user_id_batches(queryset, batch_size):
 
 def get_backend():
     """The backend module chosen by ``CREDITS_PLATFORM_BACKEND``."""
-    return import_module(getattr(settings, "CREDITS_PLATFORM_BACKEND", DEFAULT_BACKEND))
+    return import_module(credits_setting("CREDITS_PLATFORM_BACKEND"))
 
 
 def has_studio_write_access(user, course_key):

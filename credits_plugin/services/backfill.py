@@ -3,7 +3,6 @@ import logging
 import uuid as uuid_module
 
 import attr
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +21,11 @@ from credits_plugin.models import (
 from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
 from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
+from credits_plugin.settings import credits_setting
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 1000
 STATUS_KEY = "credits_plugin.backfill.v1.{course_key}"
 STATUS_TIMEOUT = 7 * 24 * 3600
 
@@ -69,7 +68,7 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
     """
     course_key = parse_course_key(course_key)
     if batch_size is None:
-        batch_size = getattr(settings, "CREDITS_BACKFILL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+        batch_size = credits_setting("CREDITS_BACKFILL_BATCH_SIZE")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise CreditsValidationError(_("The batch size must be at least 1."),
                                      field_errors={"batch_size": [_("Use a whole number of 1 or more.")]})

@@ -30,13 +30,12 @@ from django.db import connections, router, transaction
 
 from credits_plugin.models import CourseCredit, CourseCreditSettings
 from credits_plugin.services.convert import amount_text
+from credits_plugin.settings import credits_setting
 
 logger = logging.getLogger(__name__)
 STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
 COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
 AWARDING_KEY = "credits_plugin.awarding.v1.{course_key}"
-DEFAULT_TIMEOUT = 3600
-DEFAULT_LOCAL_SECONDS = 2
 # Cache backends every process of a site shares, whose incr is atomic: awards may use them.
 SHARED_BACKENDS = ("RedisCache", "PyMemcacheCache", "PyLibMCCache", "MemcachedCache")
 # Course keys run to 255 characters; Memcached keys stop at 250.
@@ -175,7 +174,7 @@ def award_from_cache():
     Whether awards may use ``cached_course_awarding``: the cache is one that every process of
     the site shares (Redis, Memcached), or ``CREDITS_AWARD_FROM_CACHE`` says so.
     """
-    choice = getattr(settings, "CREDITS_AWARD_FROM_CACHE", None)
+    choice = credits_setting("CREDITS_AWARD_FROM_CACHE")
     if choice is not None:
         return bool(choice)
     backend = settings.CACHES.get("default", {}).get("BACKEND", "django.core.cache.backends.locmem.LocMemCache")
@@ -214,7 +213,7 @@ def local_copy(kind, course_key, fetch):
     nothing); one made in another process reaches this one within those seconds. 0 keeps nothing.
     Nothing read inside a transaction that changed what the caches hold is kept (``may_cache``).
     """
-    seconds = getattr(settings, "CREDITS_LOCAL_CACHE_SECONDS", DEFAULT_LOCAL_SECONDS)
+    seconds = credits_setting("CREDITS_LOCAL_CACHE_SECONDS")
     now, generation = clock(), _generation
     kept = _local.get((kind, course_key))
     if kept is not None and now - kept[0] < seconds:
@@ -247,5 +246,5 @@ def _shared_course_awarding(course_key):
     versions = (versions[0] or structure_version(), versions[1] or courses_version())
     awarding = read_course_awarding(course_key)
     if may_cache():
-        cache.set(key, (versions, awarding), getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT", DEFAULT_TIMEOUT))
+        cache.set(key, (versions, awarding), credits_setting("CREDITS_COURSE_CACHE_TIMEOUT"))
     return awarding

@@ -13,7 +13,6 @@ numbers every change bumps (``course_cache``).
 import logging
 
 import attr
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -36,12 +35,12 @@ from credits_plugin.services.course_cache import (
     local_copy,
     may_cache,
 )
+from credits_plugin.settings import credits_setting
 from credits_plugin.validation import parse_course_key
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "credits_plugin.course_flags.v1.{course_key}"
-DEFAULT_TIMEOUT = 3600
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -92,8 +91,7 @@ def _shared_flags(course_key):
     if flags is None:
         flags = _read_flags(course_key)
         if may_cache():  # never what a transaction sees of its own uncommitted changes
-            _quietly(lambda: cache.set(key, flags, getattr(settings, "CREDITS_COURSE_CACHE_TIMEOUT",
-                                                           DEFAULT_TIMEOUT)))
+            _quietly(lambda: cache.set(key, flags, credits_setting("CREDITS_COURSE_CACHE_TIMEOUT")))
     return flags
 
 
