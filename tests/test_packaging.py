@@ -261,6 +261,20 @@ def frontend_tarball(tmp_path_factory):
     return tarball
 
 
+def test_the_widget_package_is_plain_javascript_for_webpack():
+    """
+    The MFEs build with webpack, which resolves the imports of a "type": "module" package (or of
+    .mjs files) strictly, refusing @edx/frontend-platform's directory imports
+    ("@edx/frontend-platform/i18n"): the real learner dashboard failed to compile so. The package
+    ships ES module syntax in plain .js files instead.
+    """
+    package = json.loads((FRONTEND / "package.json").read_text())
+    assert package.get("type", "commonjs") == "commonjs"
+    assert package["main"] == "./dist/index.js" and package["exports"]["."] == "./dist/index.js"
+    config = (FRONTEND / "vite.config.mjs").read_text()
+    assert "fileName: (format, entryName) => `${entryName}.js`" in config
+
+
 @pytest.mark.slow
 def test_npm_pack_ships_the_built_widgets(frontend_tarball):
     import tarfile  # pylint: disable=import-outside-toplevel
@@ -274,7 +288,11 @@ def test_npm_pack_ships_the_built_widgets(frontend_tarball):
 
 @pytest.mark.slow
 def test_npm_pack_installs_into_a_fresh_project_and_its_entry_points_resolve(frontend_tarball, tmp_path):
-    """As the Tutor plugin installs it into an MFE (--legacy-peer-deps: the MFE brings React, Paragon...)."""
+    """
+    Installed as a tarball into a fresh project. In an MFE the peers (React, Paragon...) are already
+    there and the install is a plain one; this project has none, so --legacy-peer-deps keeps npm
+    from fetching them: the MFE's own libraries are left outside the bundle below.
+    """
     project = tmp_path / "mfe"
     project.mkdir()
     (project / "package.json").write_text(json.dumps({"name": "fresh-mfe", "version": "1.0.0", "private": True}))

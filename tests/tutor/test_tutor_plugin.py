@@ -238,7 +238,9 @@ def test_mfe_images_install_the_npm_package(tutor):
         # After the MFE's own dependencies, before its sources and its build.
         sources = stage.index(f"COPY --from={mfe}-src / /openedx/app\n")
         assert stage.index("npm clean-install") < stage.index(install) < sources
-        assert "npm install --no-audit --no-fund --legacy-peer-deps --registry=$NPM_REGISTRY" in stage
+        assert "npm install --no-audit --no-fund --registry=$NPM_REGISTRY" in stage
+        # --legacy-peer-deps would prune what the MFE's lock installed as peers (react-redux...).
+        assert "legacy-peer-deps" not in stage
 
 
 def test_authoring_loads_the_course_app_settings_from_the_package(tutor):

@@ -151,9 +151,12 @@ def widget(widget_id: str, component: str, priority: int) -> str:
 AUTHORING_SETTINGS_DIR = f"node_modules/@openedx-plugins/course-app-{COURSE_APP_ID}"
 AUTHORING_SETTINGS_MODULE = f"export {{ CreditsCourseAppSettings as default }} from '{NPM_PACKAGE}';"
 
+# A plain install: the MFE's lock already holds the peer dependencies (React, Paragon,
+# frontend-platform...), and --legacy-peer-deps would prune the packages that lock installed
+# as peers (react-redux in the learner dashboard), which breaks the MFE's build.
 NPM_INSTALL = f"""# Course Credits widgets (tutor-contrib-course-credits). Peer dependencies are the MFE's own.
 RUN --mount=type=cache,target=/root/.npm,sharing=shared \\
-    npm install --no-audit --no-fund --legacy-peer-deps --registry=$NPM_REGISTRY \\
+    npm install --no-audit --no-fund --registry=$NPM_REGISTRY \\
     '{NPM_PACKAGE}@{{{{ COURSE_CREDITS_NPM_VERSION }}}}'"""
 
 AUTHORING_SETTINGS = f"""RUN mkdir -p {AUTHORING_SETTINGS_DIR} \\

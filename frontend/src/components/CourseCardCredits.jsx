@@ -23,8 +23,8 @@ export const CourseCardCreditsContent = ({ cardId = '', courseData = null }) => 
   }
   const headingId = `course-credits-card-${cardId}`;
   return (
-    <section className="course-credits-card border-top pt-2 mt-2" aria-labelledby={headingId}>
-      <h3 id={headingId} className="h5 mb-1">{intl.formatMessage(messages.cardHeading)}</h3>
+    <section className="course-credits-card border-top px-3 pt-2 pb-2 mt-2" aria-labelledby={headingId}>
+      <h3 id={headingId} className="h4 mb-1">{intl.formatMessage(messages.cardHeading)}</h3>
       <ul className="list-unstyled mb-0">
         {rows.map(({ credit, award }) => (
           <li key={`${credit.creditType}-${credit.creditName}`} className="mb-1">

@@ -16,6 +16,10 @@ export default defineConfig({
     lib: {
       entry: { index: 'src/index.js', settings: 'src/settings.js' },
       formats: ['es'],
+      // ES module syntax in plain .js files of a package without "type": "module": webpack (the
+      // MFEs' bundler) then resolves their imports as the MFEs' own code, directory imports of
+      // @edx/frontend-platform included; ".mjs" or "type": "module" would make them strict ESM.
+      fileName: (format, entryName) => `${entryName}.js`,
     },
     rollupOptions: { external, output: { chunkFileNames: 'common-[hash].js' } },
   },
