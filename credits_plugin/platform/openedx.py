@@ -127,12 +127,13 @@ def get_page_links(course_key=None):
     links = {"dashboard": getattr(settings, "LEARNER_HOME_MICROFRONTEND_URL", None) or f"{lms}/dashboard"}
     if course_key is not None:
         links["instructor_dashboard"] = f"{lms}/courses/{course_key}/instructor"
-        cms = getattr(settings, "CMS_ROOT_URL", "").rstrip("/")
-        links["studio_course"] = f"{cms}/course/{course_key}"  # Studio's own outline page
-        try:
+        if _is_studio():
+            # The authoring MFE's outline where the site uses it (None otherwise), else Studio's own.
+            # Only in Studio: in the LMS the cms package imports, but its models are not installed.
             from cms.djangoapps.contentstore.utils import get_course_outline_url
-        except ImportError:  # in the LMS
-            pass
-        else:  # the authoring MFE's outline where the site uses it (None otherwise)
+
             links["studio_course"] = get_course_outline_url(course_key) or f"/course/{course_key}"
+        else:
+            cms = getattr(settings, "CMS_ROOT_URL", "").rstrip("/")
+            links["studio_course"] = f"{cms}/course/{course_key}"
     return links

@@ -8,6 +8,7 @@ extend: there the backend names ``credits_plugin/frames/parts.html``, which writ
 between markers, and ``frame_page`` hands each part to Studio's own page. Either way the site's
 header, navigation, theme and footer surround the plugin's content, with links back.
 """
+import logging
 import re
 
 from django.http import HttpResponse
@@ -15,6 +16,9 @@ from django.template.loader import render_to_string
 
 from credits_plugin import api
 
+logger = logging.getLogger(__name__)
+# Where the platform's page fails around a plugin page, the page is shown in this plain one.
+BARE_FRAME = "credits_plugin/frames/bare.html"
 PART = re.compile(r"<!--credits:(?P<name>[a-z]+)-->(?P<value>.*?)<!--/credits:(?P=name)-->", re.S)
 
 
@@ -25,11 +29,24 @@ def page_parts(html):
 
 
 def render_page(request, template_name, context, *, surface="lms", back_links=(), status=200, course_key=None):
-    """Render a plugin page in the platform's frame; ``back_links`` are (label, URL) pairs."""
-    context = {**context, "credits_base_template": api.get_page_base_template(surface),
-               "back_links": [(label, url) for label, url in back_links if url]}
-    html = render_to_string(template_name, context, request=request)
+    """
+    Render a plugin page in the platform's frame; ``back_links`` are (label, URL) pairs. Should the
+    platform's page fail around it (a theme's template, missing assets), the page is logged and
+    shown in a plain frame instead: the plugin's page keeps working.
+    """
+    context = {**context, "back_links": [(label, url) for label, url in back_links if url]}
+    try:
+        html = _render(request, template_name, context, api.get_page_base_template(surface), course_key)
+    except Exception:  # pylint: disable=broad-except
+        logger.exception("Course Credits: the platform's page failed around %s; shown in a plain page.",
+                         template_name)
+        html = _render(request, template_name, context, BARE_FRAME, course_key)
+    return HttpResponse(html, status=status)
+
+
+def _render(request, template_name, context, base_template, course_key):
+    html = render_to_string(template_name, {**context, "credits_base_template": base_template}, request=request)
     parts = page_parts(html)
     if parts is not None:
         html = api.frame_page(request, parts, course_key=course_key)
-    return HttpResponse(html, status=status)
+    return html

@@ -87,3 +87,58 @@ def test_the_issuer_is_the_configured_site_and_the_course_s_organization(platfor
 def test_without_an_organization_record_the_issuer_names_the_key_s_org(platform_modules, monkeypatch):
     monkeypatch.setattr(platform_modules.modules["organizations.api"], "get_course_organizations", lambda key: [])
     assert openedx.get_issuer(COURSE)["organization"] == "Acme"
+
+
+@pytest.mark.parametrize("variant, expected", [("lms", "main_django.html"),
+                                               ("cms", "credits_plugin/frames/parts.html")])
+def test_the_page_frame_is_the_service_s_own(settings, variant, expected):
+    settings.SERVICE_VARIANT = variant
+    assert openedx.get_page_base_template("studio") == expected
+
+
+def test_in_the_lms_the_links_back_never_import_studio_code(settings, monkeypatch):
+    """In the LMS the cms package is importable, but its models are not installed: importing them fails."""
+    settings.SERVICE_VARIANT, settings.LMS_ROOT_URL, settings.CMS_ROOT_URL = "lms", "https://lms.test", "https://cms.test"
+    monkeypatch.setitem(sys.modules, "cms.djangoapps.contentstore.utils", None)  # any import of it raises
+    assert openedx.get_page_links(COURSE) == {
+        "dashboard": "https://lms.test/dashboard",
+        "instructor_dashboard": f"https://lms.test/courses/{COURSE}/instructor",
+        "studio_course": f"https://cms.test/course/{COURSE}",
+    }
+
+
+@pytest.mark.parametrize("outline, expected", [(None, f"/course/{COURSE}"),
+                                               ("https://apps.test/authoring/course/x", "https://apps.test/authoring/course/x")])
+def test_in_studio_the_course_link_is_studio_s_outline(settings, monkeypatch, outline, expected):
+    settings.SERVICE_VARIANT = "cms"
+    for name in ("cms", "cms.djangoapps", "cms.djangoapps.contentstore"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    utils = types.ModuleType("cms.djangoapps.contentstore.utils")
+    utils.get_course_outline_url = lambda course_key: outline
+    monkeypatch.setitem(sys.modules, "cms.djangoapps.contentstore.utils", utils)
+    assert openedx.get_page_links(COURSE)["studio_course"] == expected
+
+
+def test_studio_s_frame_gets_the_parts_and_the_course(monkeypatch):
+    rendered = {}
+    modules = {"common": None, "common.djangoapps": None, "common.djangoapps.edxmako": None,
+               "xmodule": None, "xmodule.modulestore": None}
+    for name in modules:
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    shortcuts = types.ModuleType("common.djangoapps.edxmako.shortcuts")
+
+    def render_to_string(template_name, dictionary, namespace="main", request=None):
+        rendered.update(template=template_name, context=dictionary, request=request)
+        return "<html>studio</html>"
+
+    shortcuts.render_to_string = render_to_string
+    store = types.ModuleType("xmodule.modulestore.django")
+    store.modulestore = lambda: SimpleNamespace(get_course=lambda key: f"course {key}")
+    monkeypatch.setitem(sys.modules, "common.djangoapps.edxmako.shortcuts", shortcuts)
+    monkeypatch.setitem(sys.modules, "xmodule.modulestore.django", store)
+    parts = {"title": "Credits", "bodyclass": "x", "head": "<style></style>", "body": "<main>b</main>"}
+    assert openedx.frame_page("request", parts, COURSE) == "<html>studio</html>"
+    assert rendered["template"] == "credits_plugin/studio_frame.html" and rendered["request"] == "request"
+    assert rendered["context"] == {"credits_title": "Credits", "credits_bodyclass": "x",
+                                   "credits_head": "<style></style>", "credits_body": "<main>b</main>",
+                                   "context_course": f"course {COURSE}"}

@@ -41,3 +41,24 @@ def test_the_studio_page_is_in_studio_s_frame_and_the_learner_page_in_the_lms_s(
     for html in (studio, lms):
         assert html.count("<html") == 1 and "<!--credits:" not in html
         assert html.index('<a class="nav-skip" href="#main">') < html.index('<main class="credits-page" id="main">')
+
+
+def test_a_failing_platform_frame_leaves_the_page_working_in_a_plain_one(staff_user, course_key, settings, caplog):
+    settings.CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "no/such/platform_page.html"}
+    client = Client()
+    client.force_login(staff_user)
+    response = client.get("/credits/me/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<main class="credits-page" id="main">' in html and "Your credits" in html
+    assert "A stand-in of the Open edX LMS" not in html
+    assert any("the platform's page failed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_failing_studio_frame_leaves_the_studio_page_working(staff_user, course_key, settings):
+    settings.CREDITS_STANDALONE_PARTS_FRAME = "no/such/studio_page.html"
+    client = Client()
+    client.force_login(staff_user)
+    response = client.get(f"/credits/studio/{COURSE_ID}/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Credits for Credits 101" in html and "<!--credits:" not in html
