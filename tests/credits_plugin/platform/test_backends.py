@@ -99,7 +99,15 @@ def test_the_page_frame_is_the_service_s_own(settings, variant, expected):
 def test_in_the_lms_the_links_back_never_import_studio_code(settings, monkeypatch):
     """In the LMS the cms package is importable, but its models are not installed: importing them fails."""
     settings.SERVICE_VARIANT, settings.LMS_ROOT_URL, settings.CMS_ROOT_URL = "lms", "https://lms.test", "https://cms.test"
-    monkeypatch.setitem(sys.modules, "cms.djangoapps.contentstore.utils", None)  # any import of it raises
+    for name in ("cms", "cms.djangoapps", "cms.djangoapps.contentstore"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    utils = types.ModuleType("cms.djangoapps.contentstore.utils")
+
+    def not_installed(name):
+        raise RuntimeError("Model class ... isn't in an application in INSTALLED_APPS.")
+
+    utils.__getattr__ = not_installed  # as in the LMS: importing from it fails, and not with an ImportError
+    monkeypatch.setitem(sys.modules, "cms.djangoapps.contentstore.utils", utils)
     assert openedx.get_page_links(COURSE) == {
         "dashboard": "https://lms.test/dashboard",
         "instructor_dashboard": f"https://lms.test/courses/{COURSE}/instructor",
