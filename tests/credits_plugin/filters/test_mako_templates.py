@@ -37,6 +37,15 @@ PLATFORM = {
 % endfor
 """,
 }
+# Studio's own page (cms/templates/base.html) as far as the plugin's frame relies on it: blocks
+# title, header_extras, bodyclass and content, and the course's name from context_course.
+STUDIO_BASE = """<%page expression_filter="h"/>
+<html><head><title><%block name="title"></%block> | ${context_course.display_name_with_default} | Studio</title>
+<%block name="header_extras"></%block></head>
+<body class="<%block name='bodyclass'></%block> lang_en"><div class="wrapper wrapper-view"><header>Studio header</header>
+<main id="main"><div id="content"><%block name="content"></%block></div></main><footer>Studio footer</footer></div>
+</body></html>
+"""
 MAIN = """<%page expression_filter="h"/>
 <html><body><div id="content">${BODY}<%block name="bodyextra"/></div><footer>Footer</footer></body></html>
 """
@@ -44,7 +53,8 @@ MAIN = """<%page expression_filter="h"/>
 
 @pytest.fixture(params=["self.body()", "next.body()"])
 def lookup(request, tmp_path):
-    for name, text in {**PLATFORM, "main.html": MAIN.replace("BODY", request.param)}.items():
+    templates = {**PLATFORM, "main.html": MAIN.replace("BODY", request.param), "base.html": STUDIO_BASE}
+    for name, text in templates.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -79,3 +89,15 @@ def test_instructor_section_prints_its_fragment(lookup):
     html = lookup.get_template("instructor/instructor_dashboard_2/instructor_dashboard_2.html").render(
         sections=[section])
     assert '<div class="panel">Report</div>' in html
+
+
+def test_studio_frame_puts_the_page_s_parts_into_studio_s_own_page(lookup):
+    """The frame inherits Studio's /base.html from its own folder (credits_plugin/): the path must be absolute."""
+    course = type("Course", (), {"display_name_with_default": "Credits <101>"})()
+    html = lookup.get_template("credits_plugin/studio_frame.html").render(
+        credits_title="Credits", credits_bodyclass="extra", credits_head="<style>.x{}</style>",
+        credits_body='<main class="credits-page" id="main">A &amp; B</main>', context_course=course)
+    assert "<title>Credits | Credits &lt;101&gt; | Studio</title>" in html
+    assert "<style>.x{}</style>" in html and '<main class="credits-page" id="main">A &amp; B</main>' in html
+    assert 'class="is-signedin course view-course-credits extra lang_en"' in html
+    assert html.index("Studio header") < html.index("A &amp; B") < html.index("Studio footer")
