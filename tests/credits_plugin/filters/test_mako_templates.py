@@ -42,7 +42,8 @@ PLATFORM = {
 STUDIO_BASE = """<%page expression_filter="h"/>
 <html><head><title><%block name="title"></%block> | ${context_course.display_name_with_default} | Studio</title>
 <%block name="header_extras"></%block></head>
-<body class="<%block name='bodyclass'></%block> lang_en"><div class="wrapper wrapper-view"><header>Studio header</header>
+<body class="<%block name='bodyclass'></%block> lang_en">
+<div class="wrapper wrapper-view"><header>Studio header</header>
 <main id="main"><div id="content"><%block name="content"></%block></div></main><footer>Studio footer</footer></div>
 </body></html>
 """
