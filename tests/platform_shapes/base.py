@@ -72,6 +72,23 @@ OPEN_EDX_FILTERS_CONFIG:
 """
 
 
+def django_engine(dirs):
+    """The platform's Django template engine: APP_DIRS off, its own loaders (Mako-aware versions of these two)."""
+    return {
+        "NAME": "django",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": False,
+        "DIRS": dirs,
+        "OPTIONS": {
+            "loaders": ["django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader"],
+            "context_processors": ["django.template.context_processors.request",
+                                   "django.contrib.auth.context_processors.auth",
+                                   "django.contrib.messages.context_processors.messages"],
+        },
+    }
+
+
 def finish(module_name, project_type):
     """The end of the platform's common settings, then its production settings, on ``module_name``."""
     settings = sys.modules[module_name]

@@ -4,7 +4,7 @@ the last settings file calls ``derive_settings`` (``cms/envs/common.py``, mid-20
 while the plugin's settings run, it is not a list.
 """
 from tests.platform_shapes.base import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
-from tests.platform_shapes.base import HERE, finish
+from tests.platform_shapes.base import HERE, django_engine, finish
 from tests.platform_shapes.derived import Derived
 
 PROJECT_TYPE = "cms.djangoapp"
@@ -12,19 +12,5 @@ PROJECT_TYPE = "cms.djangoapp"
 CREDITS_STANDALONE_BASE_TEMPLATES = {"lms": "credits_plugin/frames/parts.html"}
 CREDITS_STANDALONE_PARTS_FRAME = "studio_frame.html"
 STUDIO_TEMPLATE_DIRS = [HERE / "templates" / "cms"]
-TEMPLATES = [
-    {
-        "NAME": "django",
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "APP_DIRS": False,
-        "DIRS": Derived(lambda settings: list(settings.STUDIO_TEMPLATE_DIRS)),
-        "OPTIONS": {
-            "loaders": ["django.template.loaders.filesystem.Loader",
-                        "django.template.loaders.app_directories.Loader"],
-            "context_processors": ["django.template.context_processors.request",
-                                   "django.contrib.auth.context_processors.auth",
-                                   "django.contrib.messages.context_processors.messages"],
-        },
-    },
-]
+TEMPLATES = [django_engine(Derived(lambda settings: list(settings.STUDIO_TEMPLATE_DIRS)))]
 finish(__name__, PROJECT_TYPE)
