@@ -180,7 +180,7 @@ def test_the_learner_summary_in_french(client, course_key, learner):
     api.award_course_credits(learner, COURSE_ID)
     client.force_login(learner)
     page = french_page(client, "/credits/me/")
-    for text in ("<title>Vos crédits</title>", "Totaux", "Toutes les attributions", "Page de vérification",
+    for text in ("<title>Vos crédits | ", "Totaux", "Toutes les attributions", "Page de vérification",
                  "Télécharger au format CSV", "Afficher les crédits obtenus entre deux dates", "Attribué",
                  "Ethics", "CPA Ontario", "CPA-77"):
         assert text in page
