@@ -129,8 +129,10 @@ def installed(request, tmp_path_factory):
     target = request.getfixturevalue(request.param)
     venv = fresh_venv(tmp_path_factory)
     subprocess.run(
+        # --ignore-installed: the test environment (seen through the .pth line) may hold an installed copy
+        # of the plugin (tox installs its wheel there); it must be neither reused nor uninstalled.
         [sys.executable, "-m", "pip", "--python", str(venv.python), "install", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", str(target)],
+         "--no-build-isolation", "--ignore-installed", str(target)],
         check=True,
     )
     return venv

@@ -2,6 +2,8 @@
 Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
 and shapes the answer; rules and validation live in the API.
 """
+from django.conf import settings as django_settings
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -89,6 +91,23 @@ class CreditsAPIView(APIView):
 
     def get_exception_handler(self):
         return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        """
+        Refuse a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` before anything reads it. Django checks it
+        only where ``request.body`` is read, which older DRF releases bypass for JSON; multipart
+        bodies are left to Django, which counts their fields and not their files.
+        """
+        limit = django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if limit is not None and not content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise RequestDataTooBig("The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         """Only the streamed CSV is CSV: errors and any other answer are JSON, also after ?format=csv."""
