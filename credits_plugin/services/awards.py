@@ -382,10 +382,18 @@ def get_public_award(award_uuid):
         amount=data.amount, unit=data.unit, reference_number=data.reference_number, status=data.status,
         awarded_at=data.awarded_at, revoked_at=data.revoked_at,
         issuer=IssuerData(**platform.get_issuer(award.course_key)),
-        certificate_url=platform.get_certificate_url(award.user, award.course_key) or "",
+        certificate_url=get_certificate_urls(award.user, [award.course_key]).get(str(award.course_key), ""),
     )
 
 
 def get_certificate_urls(user, course_keys):
-    """``{str(course_key): url}`` of the learner's certificates that can be viewed, for these courses."""
-    return platform.get_certificate_urls(user, course_keys)
+    """
+    ``{str(course_key): url}`` of the learner's certificates that can be viewed, for these courses.
+    A link is an extra: should the platform fail to answer, it is logged and the page goes on without.
+    """
+    try:
+        return platform.get_certificate_urls(user, course_keys)
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("Could not read the certificates of user %s; no certificate link shown.",
+                       getattr(user, "pk", user), exc_info=True)
+        return {}

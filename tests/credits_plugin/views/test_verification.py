@@ -46,3 +46,16 @@ def test_the_page_names_the_issuer_and_links_the_certificate(award, settings):
     CourseGradeFactory(user_id=award.user_id, passed=True)
     html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
     assert f'href="/certificates/user/{award.user_id}/course/{COURSE_ID}"' in html
+
+
+def test_a_failing_certificate_look_up_leaves_the_page_without_the_link(award, monkeypatch):
+    from credits_plugin import platform  # pylint: disable=import-outside-toplevel
+
+    def broken(user, course_keys):
+        raise RuntimeError("certificates unavailable")
+
+    monkeypatch.setattr(platform, "get_certificate_urls", broken)
+    response = Client().get(f"/credits/awards/{award.uuid}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This credit is valid" in html and "/certificates/" not in html
