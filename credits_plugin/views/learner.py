@@ -5,8 +5,9 @@ Totals per credit type (in each type's unit), every award with its course,
 date, amount, reference number, status and public verification link, a date
 range filter and a CSV download (``?format=csv``, the columns of the REST
 summary's awards). Dates are checked by ``credits_plugin.api``; a bad one is
-shown next to its field. Three queries whatever the number of awards (the summary, and
-the learner's certificates, linked beside each course).
+shown next to its field. The summary costs two queries whatever the number of awards;
+the learner's certificates, linked beside each course, one more in the demo (in Open edX
+the platform's certificate serialization also reads each certificate's course overview).
 """
 from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _

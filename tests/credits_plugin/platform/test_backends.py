@@ -74,9 +74,19 @@ def test_certificate_urls_come_from_the_platform_s_serialization_with_their_uuid
     assert platform_modules.calls == [("certificates", user, {COURSE, OTHER})]
 
 
-def test_studio_without_the_certificates_app_links_no_certificate(platform_modules, monkeypatch):
-    monkeypatch.setitem(sys.modules, "lms.djangoapps.certificates.api", None)  # import fails, as in Studio
+def test_studio_links_no_certificate_and_imports_no_lms_code(platform_modules, monkeypatch, settings):
+    """In Studio the lms package imports, but importing the certificates API fails (its app is not installed)."""
+    settings.SERVICE_VARIANT = "cms"
+
+    def not_installed(name):
+        raise RuntimeError("Model class ... isn't in an application in INSTALLED_APPS.")
+
+    monkeypatch.setattr(platform_modules.modules["lms.djangoapps.certificates.api"], "__getattr__", not_installed,
+                        raising=False)
+    monkeypatch.delattr(platform_modules.modules["lms.djangoapps.certificates.api"],
+                        "get_certificates_for_user_by_course_keys")
     assert openedx.get_certificate_urls(SimpleNamespace(pk=7), [COURSE]) == {}
+    assert platform_modules.calls == []
 
 
 def test_the_issuer_is_the_configured_site_and_the_course_s_organization(platform_modules):
