@@ -2,8 +2,8 @@
 Benchmark settings: the test settings on a file SQLite database, or MariaDB with CREDITS_TEST_DB=mysql.
 
 The cache is Redis (127.0.0.1:6379, database 15, django-redis, as Tutor configures the LMS) where it
-answers, so cached paths pay a real round trip; else the local-memory cache, with awards
-from the cache allowed (one process). CREDITS_BENCH_CACHE=locmem forces the latter.
+answers, so cached paths pay a real round trip; else the local-memory cache.
+CREDITS_BENCH_CACHE=locmem forces the latter.
 """
 import os
 import socket
@@ -33,6 +33,5 @@ if os.environ.get("CREDITS_BENCH_CACHE", "redis") == "redis" and _redis_answers(
                           "LOCATION": "redis://127.0.0.1:6379/15"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CREDITS_AWARD_FROM_CACHE = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 DEBUG = False

@@ -39,8 +39,10 @@ from credits_plugin.services.awards import (
 )
 from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
 from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
-from credits_plugin.services.course_cache import bump_structure_version, courses_version, structure_version
+from credits_plugin.services.course_cache import forget_course as forget_course_flags
+from credits_plugin.services.course_cache import forget_structure
 from credits_plugin.services.courses import (
+    course_cards,
     enabled_course_credits,
     get_course_settings,
     list_course_credits,
@@ -72,7 +74,6 @@ from credits_plugin.services.structure import (
     update_credit_type,
 )
 from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
-from credits_plugin.services.triggers import invalidate_course as forget_course_flags
 from credits_plugin.settings import credits_setting
 from credits_plugin.validation import parse_course_key, parse_id
 
@@ -107,6 +108,7 @@ __all__ = [
     "set_course_enabled",
     "list_course_credits",
     "enabled_course_credits",
+    "course_cards",
     # awards
     "award_course_credits",
     "manual_award",
@@ -118,9 +120,7 @@ __all__ = [
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",
-    "structure_version",
-    "bump_structure_version",
-    "courses_version",
+    "forget_structure",
     "award_on_trigger",
     "revoke_for_revoked_certificate",
     "backfill_course_credits",

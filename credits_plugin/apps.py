@@ -78,6 +78,7 @@ class CreditsPluginConfig(AppConfig):
         # cached answer the event receivers use.
         from django.db.models.signals import post_delete, post_save  # pylint: disable=import-outside-toplevel
 
+        from credits_plugin import checks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
         from credits_plugin.models import (  # pylint: disable=import-outside-toplevel
             CourseCredit,
             CourseCreditSettings,
@@ -99,11 +100,10 @@ class CreditsPluginConfig(AppConfig):
 def _forget_course_flags(sender, instance, **kwargs):  # pylint: disable=unused-argument
     from credits_plugin.api import forget_course_flags  # pylint: disable=import-outside-toplevel
 
-    # Also bumps the courses version, which the cached about cards are keyed on.
-    forget_course_flags(instance.course_key)
+    forget_course_flags(instance.course_key)  # and the about cards
 
 
 def _structure_changed(sender, instance, **kwargs):  # pylint: disable=unused-argument
-    from credits_plugin.api import bump_structure_version  # pylint: disable=import-outside-toplevel
+    from credits_plugin.api import forget_structure  # pylint: disable=import-outside-toplevel
 
-    bump_structure_version()
+    forget_structure()

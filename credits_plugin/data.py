@@ -15,6 +15,7 @@ from opaque_keys.edx.keys import CourseKey
 __all__ = [
     "AwardData",
     "AwardResult",
+    "AwardSnapshot",
     "CourseCreditData",
     "CourseCreditSettingsData",
     "CreditData",
@@ -62,8 +63,39 @@ class CourseCreditData:
 
     @property
     def effective_reference_number(self):
-        """The number an award carries: the course's own, else the credit's."""
-        return self.reference_number or self.credit.reference_number
+        """The number an award carries: the course's own, else the credit's (``AwardSnapshot.of``)."""
+        return AwardSnapshot.of(self).reference_number
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class AwardSnapshot:
+    """
+    What an award of a designation records of it when it is made: the credit, the course's
+    amount, the credit's and type's names, the unit and the reference number.
+    """
+
+    credit_id: int
+    amount: Decimal
+    credit_name: str
+    credit_type_name: str
+    unit: str
+    reference_number: str
+
+    @classmethod
+    def of(cls, designation):
+        """
+        The snapshot of a designation (a ``CourseCredit`` with its credit and type, or a
+        ``CourseCreditData``): the one place that says an award carries the course's own
+        reference number, else the credit's.
+        """
+        credit = designation.credit
+        return cls(credit_id=credit.id, amount=designation.amount, credit_name=credit.name,
+                   credit_type_name=credit.credit_type.name, unit=credit.credit_type.unit,
+                   reference_number=designation.reference_number or credit.reference_number)
+
+    def as_fields(self):
+        """The snapshot as ``AwardedCredit`` field values (``credit_id``, ``amount``, names...)."""
+        return attr.asdict(self)
 
 
 @attr.s(frozen=True, auto_attribs=True)

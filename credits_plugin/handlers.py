@@ -99,10 +99,9 @@ def retire_learner(sender, user=None, **kwargs):  # pylint: disable=unused-argum
 
 
 def _award_if_enabled(user, course_key, trigger):
-    """``user`` is the event's UserData; its username, when it has one, saves the task a read."""
+    """``user`` is the event's UserData: the task needs only its id."""
     if not api.course_award_flags(course_key).awards_on(trigger):
         return  # the common case: no query when the cache is warm, nothing queued
     from credits_plugin.tasks import award_credits_task  # pylint: disable=import-outside-toplevel
 
-    username = getattr(getattr(user, "pii", None), "username", None) or None
-    _queue(award_credits_task, user.id, str(course_key), trigger, username)
+    _queue(award_credits_task, user.id, str(course_key), trigger)

@@ -18,10 +18,9 @@ def award_credits_task(self, user_id, course_id, trigger, username=None):  # pyl
     """
     Award a course's credits to a learner if the course awards on ``trigger``.
 
-    ``username`` (from the event; absent from tasks queued by earlier versions) lets a
-    learner's first award skip reading the user row.
+    ``username`` is what earlier receivers passed: tasks they queued still run; the database says it now.
     """
-    result = api.award_on_trigger(user_id, course_id, trigger, username=username)
+    result = api.award_on_trigger(user_id, course_id, trigger)
     return {"created": len(result.created), "already_awarded": result.already_awarded}
 
 

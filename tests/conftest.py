@@ -41,18 +41,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """
-    Each test starts with an empty cache and no per-process copies: the database is rolled
-    back between tests without the signals that bump the caches' version numbers.
+    Each test starts with an empty cache: the database is rolled back between tests, and a
+    rollback runs no ``on_commit`` that would forget what a test cached.
     """
     from django.core.cache import caches  # pylint: disable=import-outside-toplevel
 
-    from credits_plugin.services.course_cache import forget_local_copies  # pylint: disable=import-outside-toplevel
-
     for cache in caches.all():
         cache.clear()
-    forget_local_copies()
     yield
-    forget_local_copies()
 
 
 @pytest.fixture

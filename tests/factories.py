@@ -81,3 +81,14 @@ class CourseGradeFactory(factory.django.DjangoModelFactory):
     course_key = factory.LazyFunction(lambda: CourseKey.from_string(COURSE_ID))
     percent = 0.9
     passed = True
+
+
+def lapse_change_marks():
+    """
+    The cache as it is ``CHANGE_MARK_SECONDS`` after the set-up's changes: their marks gone
+    (credits_plugin.services.course_cache), so the next read stores what it reads. (The test's
+    transaction is never committed, so the marks would otherwise stand for the whole test.)
+    """
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+    cache.clear()

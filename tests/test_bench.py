@@ -27,7 +27,7 @@ def small_run(tmp_path_factory):
 def test_scenarios_report_ratios_queries_and_growth(small_run):
     results = {r["what"]: r for r in small_run["results"]}
     assert small_run["driver"] == "sqlite3" and small_run["server"].startswith("SQLite")
-    assert results["not-enabled fast path (warm), per event"]["queries"] == 0
+    assert results["course without credits (warm), per event"]["queries"] == 0
     for what in ("backfill, 200 learners x 3 credits", "backfill, 400 learners x 3 credits",
                  "course report CSV, 200 awards", "course report CSV, 400 awards"):
         row = results[what]

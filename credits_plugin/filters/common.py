@@ -3,8 +3,8 @@ What the filter steps share.
 
 * ``safe_step``: the wrapper that keeps a failing step from breaking the page it
   decorates: any error is logged and the step changes nothing.
-* ``course_card``: a course's public credits (what the about page shows), cached
-  per course in the Django cache so a warm page costs no query.
+* ``course_card``: a course's public credits (what the about page shows), every
+  course's card read together and kept in the shared cache, so a warm page costs no query.
 * the current user and request (``crum``), and the plugin's Mako folder.
 """
 import functools
@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import crum
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
@@ -24,7 +23,6 @@ from credits_plugin import api, templates_dir
 
 logger = logging.getLogger(__name__)
 
-CARDS_CACHE_KEY = "credits_plugin.filters.course_cards.v3.{structure}.{courses}"
 # The learner's own summary page (served by the plugin's URLs, mounted at the LMS root).
 LEARNER_SUMMARY_PATH = "/credits/me/"
 
@@ -113,35 +111,6 @@ def credit_line(name, type_name, amount, unit, reference_number=""):
 # --- the course card: a course's public credits ----------------------------------------------
 
 
-def _card_item(designation):
-    credit = designation.credit
-    requires_reference = credit.credit_type.requires_reference_number
-    return {
-        "credit_id": credit.id,
-        "credit_name": credit.name,
-        "credit_type_name": credit.credit_type.name,
-        "amount": str(designation.amount),
-        "unit": credit.credit_type.unit,
-        "reference_number": designation.effective_reference_number if requires_reference else "",
-    }
-
-
-def _all_cards():
-    """
-    The cards of every course whose credits are on, read together (one query) and cached.
-
-    The key holds the structure version (any credit or type edit) and the courses version
-    (any course's settings or designations): a change anywhere shows at once.
-    """
-    key = CARDS_CACHE_KEY.format(structure=api.structure_version(), courses=api.courses_version())
-    cards = cache.get(key)
-    if cards is None:
-        cards = {course_id: tuple(_card_item(d) for d in designations)
-                 for course_id, designations in api.enabled_course_credits().items()}
-        cache.set(key, cards, api.credits_setting("CREDITS_COURSE_CACHE_TIMEOUT"))
-    return cards
-
-
 def course_card(course_key):
     """
     The credits a course awards, as plain dicts (nothing about any learner), or ``()``.
@@ -151,4 +120,4 @@ def course_card(course_key):
     when warm. Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
     reference_number (only for types that require one, else "").
     """
-    return _all_cards().get(str(course_key), ())
+    return api.course_cards().get(str(course_key), ())

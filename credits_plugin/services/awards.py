@@ -2,20 +2,19 @@
 import functools
 import logging
 import uuid as uuid_module
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
-from credits_plugin.data import AwardData, AwardResult, IssuerData, PublicAwardData
+from credits_plugin.data import AwardData, AwardResult, AwardSnapshot, IssuerData, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
-from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, Credit, CreditType
-from credits_plugin.services.convert import amount_text, award_data
-from credits_plugin.services.course_cache import award_from_cache, cached_course_awarding, outside_transactions
+from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, CourseCreditSettings
+from credits_plugin.services.convert import award_data
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
@@ -41,98 +40,31 @@ def resolve_user(user):
 
 
 def snapshot(designation, user_id, course_key, *, source, now, awarded_by=None, reason=""):
-    """A new award row carrying a snapshot of the designation as it is now."""
-    credit = designation.credit
+    """A new award row carrying the designation's ``AwardSnapshot`` as it is now."""
     return AwardedCredit(
-        user_id=user_id, course_key=course_key, credit_id=credit.pk, uuid=uuid_module.uuid4(),
-        amount=designation.amount, credit_name=credit.name, credit_type_name=credit.credit_type.name,
-        unit=credit.credit_type.unit, reference_number=designation.reference_number or credit.reference_number,
-        source=source, status=AwardStatus.AWARDED, awarded_at=now, reason=reason,
-        awarded_by=awarded_by,
+        user_id=user_id, course_key=course_key, uuid=uuid_module.uuid4(), **AwardSnapshot.of(designation).as_fields(),
+        source=source, status=AwardStatus.AWARDED, awarded_at=now, reason=reason, awarded_by=awarded_by,
     )
 
 
-# The columns an automatic award writes (the others keep their defaults: NULL, "").
-AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
-                 "reference_number", "source", "status", "awarded_at", "reason")
-
-
-def award_course_credits(user, course_key, source=AwardSource.PASSING):
+def award_course_credits(user, course_key, source=AwardSource.PASSING, *, trigger=None):
     """
     Award every credit the course designates to ``user`` (a user or a user id). Idempotent.
 
-    Calling it again, or from several workers at once, leaves one award per credit: the
-    database's unique constraint decides (one ``INSERT`` that skips clashing rows), and rows
-    lost to a concurrent insert are not reported as created. Revoked awards are not brought
+    With ``trigger``, only if the course's credits are on and it awards on that trigger (what the
+    event task asks). Calling it again, or from several workers at once, leaves one award per
+    credit: the database's unique constraint decides (an insert that skips clashing rows), and
+    rows lost to a concurrent insert are not reported as created. Revoked awards are not brought
     back automatically. To stay cheap on this hot path it does not look up course names
     (``course_name`` of the results is the course id).
 
-    Queries, whatever the number of credits: given a user (not an id), outside a transaction,
-    where the cache is shared by every process, one (see ``award_from_snapshot``); otherwise
-    two: one hand-written read of the learner, the course's credits and the learner's awards
-    of them, and the insert (a third when a concurrent award won some rows).
+    At most three queries whatever the number of credits: one read of the course's credits with
+    the learner's username and awards of them; when some are missing, the insert; and only when a
+    concurrent award won some rows, one read of which went in.
     """
     course_key = parse_course_key(course_key)
-    awarding = None if isinstance(user, int) else cached_awarding_or_none(course_key)
-    if awarding is not None:
-        return award_from_snapshot(user.pk, user.username, course_key, awarding.designations, source)
-    return _award_reading_database(user if isinstance(user, int) else user.pk, course_key, source)
-
-
-def cached_awarding_or_none(course_key):
-    """
-    The course's cached ``CourseAwarding`` where awards may use it: the cache is shared
-    (``award_from_cache``) and the database is outside any transaction (where SQLite and
-    PostgreSQL check foreign keys only at commit, so an insert could not tell a deleted user).
-    None otherwise, or when the cache fails: the caller reads the database.
-    """
-    if not (award_from_cache() and outside_transactions()):
-        return None
-    try:
-        return cached_course_awarding(course_key)
-    except Exception:  # pylint: disable=broad-except
-        logger.warning("The cache failed; awarding in %s from the database.", course_key, exc_info=True)
-        return None
-
-
-def award_from_snapshot(user_id, username, course_key, designations, source=AwardSource.PASSING):
-    """
-    Award ``designations`` (of the ``CourseAwarding`` that ``cached_awarding_or_none`` gave) to
-    the learner ``user_id``/``username`` in one query when they hold none of them: one
-    ``INSERT`` that skips clashing rows, whose row count says all went in.
-
-    Otherwise one more query tells which went in and which the learner already held or had
-    revoked; anything it cannot explain (an unknown user, whose rows the foreign key refused)
-    is left to ``award_course_credits``'s database path. ``username`` is the event's: the
-    awards announced carry it as the platform sent it.
-    """
-    if not designations:
-        return AwardResult()
-    new = _new_awards(user_id, username, course_key, designations, source)
-    try:
-        went_in = _insert_rows(new)
-    except IntegrityError:  # a foreign key refused the rows: the database path says why
-        return _award_reading_database(user_id, course_key, source)
-    if went_in == len(new):
-        result = AwardResult(created=tuple(new))
-    else:
-        standing = {credit_id: (award_uuid, status) for award_uuid, credit_id, status in AwardedCredit.objects.filter(
-            user_id=user_id, course_key=course_key).values_list("uuid", "credit_id", "status")}
-        created = tuple(a for a in new if standing.get(a.credit_id, (None,))[0] == a.uuid)
-        created_ids = {a.credit_id for a in created}
-        kept = [standing[a.credit_id][1] for a in new if a.credit_id in standing and a.credit_id not in created_ids]
-        if not created and len(kept) < len(new):  # rows nobody holds: refused by a foreign key
-            return _award_reading_database(user_id, course_key, source)
-        revoked = kept.count(AwardStatus.REVOKED)
-        result = AwardResult(created=created, already_awarded=len(kept) - revoked, skipped_revoked=revoked)
-    announce_awarded(result.created)
-    _log_award(result, course_key, user_id)
-    return result
-
-
-def _award_reading_database(user_id, course_key, source):
-    """Award with the course's credits and the learner's awards read from the database (two queries)."""
-    username, designations = _read_course_for_learner(user_id, course_key)
+    user_id = user if isinstance(user, int) else user.pk
+    username, designations = _read_course_for_learner(user_id, course_key, trigger)
     if not designations:
         return AwardResult()
     new = _new_awards(user_id, username, course_key, [d for d, status in designations if status is None], source)
@@ -143,96 +75,73 @@ def _award_reading_database(user_id, course_key, source):
     revoked = sum(1 for _designation, status in designations if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
                          skipped_revoked=revoked)
-    _log_award(result, course_key, user_id)
+    logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
+                len(result.created), course_key, user_id, result.already_awarded, result.skipped_revoked)
     return result
 
 
-def _new_awards(user_id, username, course_key, designations, source):
-    """New awards of ``(credit id, amount, credit name, type name, unit, reference number)`` designations."""
+def _new_awards(user_id, username, course_key, snapshots, source):
+    """New awards of these ``AwardSnapshot``s, made together."""
     now = timezone.now()
     return [AwardData(uuid=uuid_module.uuid4(), user_id=user_id, username=username, course_key=course_key,
-                      course_name=str(course_key), credit_id=credit_id, credit_name=credit_name,
-                      credit_type_name=type_name, unit=unit, amount=amount, reference_number=reference_number,
-                      source=source, status=AwardStatus.AWARDED, awarded_at=now)
-            for credit_id, amount, credit_name, type_name, unit, reference_number in designations]
+                      course_name=str(course_key), **terms.as_fields(), source=source, status=AwardStatus.AWARDED,
+                      awarded_at=now)
+            for terms in snapshots]
 
 
-def _log_award(result, course_key, user_id):
-    logger.info("Awarded %d credit(s) in %s to user %s (%d already held, %d revoked kept).",
-                len(result.created), course_key, user_id, result.already_awarded, result.skipped_revoked)
-
-
-def _read_course_for_learner(user_id, course_key):
+def _read_course_for_learner(user_id, course_key, trigger=None):
     """
-    In one query: the learner's username, and for each credit the course awards now
-    ``(credit id, amount, credit name, type name, unit, reference number)`` with the status of
-    the learner's award of it (None when they have none). CreditsNotFound for an unknown user.
+    In one query: the learner's username, and for each credit the course awards now its
+    ``AwardSnapshot`` with the status of the learner's award of it (None when they have none).
+    With ``trigger``, nothing unless the course's credits are on and it awards on ``trigger``.
+    CreditsNotFound for an unknown user when the course has credits to award.
     """
-    alias = router.db_for_write(AwardedCredit)
-    database, sql = connections[alias], _course_for_learner_sql(alias)
-    with database.cursor() as cursor:
-        cursor.execute(sql, [str(course_key), str(course_key), user_id])
-        rows = cursor.fetchall()
-    if not rows:
-        raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
-    designations = [((credit_id, Decimal(amount_text(amount)), name, type_name, unit, own_reference or reference),
-                     status)
-                    for _user, credit_id, amount, name, type_name, unit, own_reference, reference, status in rows
-                    if credit_id is not None]
-    return rows[0][0], designations
-
-
-@functools.cache
-def _course_for_learner_sql(alias):
-    quote = connections[alias].ops.quote_name
-
-    def table(model):
-        return quote(model._meta.db_table)  # pylint: disable=protected-access
-
     User = get_user_model()
-    user_pk, username = quote(User._meta.pk.column), quote(User._meta.get_field(User.USERNAME_FIELD).column)
-    return (f"SELECT u.{username}, d.{quote('credit_id')}, d.{quote('amount')}, c.{quote('name')}, "
-            f"t.{quote('name')}, t.{quote('unit')}, d.{quote('reference_number')}, c.{quote('reference_number')}, "
-            f"a.{quote('status')} "
-            f"FROM {table(User)} u "
-            f"LEFT JOIN {table(CourseCredit)} d ON d.{quote('course_key')} = %s "
-            f"LEFT JOIN {table(Credit)} c ON c.{quote('id')} = d.{quote('credit_id')} "
-            f"LEFT JOIN {table(CreditType)} t ON t.{quote('id')} = c.{quote('credit_type_id')} "
-            f"LEFT JOIN {table(AwardedCredit)} a ON a.{quote('user_id')} = u.{user_pk} "
-            f"AND a.{quote('course_key')} = %s AND a.{quote('credit_id')} = d.{quote('credit_id')} "
-            f"WHERE u.{user_pk} = %s")
+    rows = (CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
+            .annotate(learner=Subquery(User.objects.filter(pk=user_id).values(User.USERNAME_FIELD)[:1]),
+                      held=Subquery(AwardedCredit.objects.filter(
+                          user_id=user_id, course_key=OuterRef("course_key"), credit_id=OuterRef("credit_id"),
+                      ).values("status")[:1]))
+            .order_by("credit_id"))
+    if trigger is not None:
+        rows = rows.filter(Exists(CourseCreditSettings.objects.filter(
+            course_key=OuterRef("course_key"), enabled=True, award_trigger=trigger)))
+    rows = list(rows)
+    if not rows:
+        return None, []
+    if rows[0].learner is None:
+        raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
+    return rows[0].learner, [(AwardSnapshot.of(row), row.held) for row in rows]
 
 
 def _insert_awards(awards):
     """
-    Insert new awards of one learner in one course, made together (same time, source and reason),
-    in one statement; returns those that went in (a concurrent award may have won some).
+    Insert new awards of one learner in one course in one statement that skips rows clashing with
+    an award made meanwhile; returns those that went in. The statement's row count says whether
+    all did; only when not does one more query say which.
 
-    Values go through their fields' ``get_db_prep_save`` as the ORM would send them; the ones the
-    awards share are prepared once, and text and integers need none.
+    Hand-written (``InsertIgnoring``) because ``bulk_create(ignore_conflicts=True)`` reports no
+    row count and wraps its one statement in BEGIN and COMMIT: five round trips for the
+    commonest award instead of two (docs/performance.md).
     """
-    if _insert_rows(awards) != len(awards):
-        went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
-        awards = [a for a in awards if a.uuid in went_in]
-    return tuple(awards)
+    insert = _award_insert(router.db_for_write(AwardedCredit))
+    rows = [tuple(insert.prep(name, getattr(a, "credit_id" if name == "credit" else
+                                               "user_id" if name == "user" else name)) for name in AWARD_COLUMNS)
+            for a in awards]
+    if insert.run_as_one(rows) == len(awards):
+        return tuple(awards)
+    went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
+    return tuple(a for a in awards if a.uuid in went_in)
 
 
-def _insert_rows(awards):
-    """Insert new awards of one learner in one course, made together, in one statement; returns how many went in."""
-    alias = router.db_for_write(AwardedCredit)
-    insert, connection = _award_insert(alias), connections[alias]
-    first = awards[0]
-    course_key = insert.field_prep("course_key", connection)(first.course_key)
-    awarded_at = insert.field_prep("awarded_at", connection)(first.awarded_at)
-    uuid_to_db, amount_to_db = insert.field_prep("uuid", connection), insert.field_prep("amount", connection)
-    return insert.run_as_one([(a.user_id, uuid_to_db(a.uuid), course_key, a.credit_id, amount_to_db(a.amount),
-                               a.credit_name, a.credit_type_name, a.unit, a.reference_number, a.source, a.status,
-                               awarded_at, a.reason) for a in awards], connection)
+# The columns an award's insert writes (the others keep their defaults: NULL, "").
+AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
+                 "reference_number", "source", "status", "awarded_at", "reason")
 
 
 @functools.cache
 def _award_insert(alias):
-    """The award insert of a database, built once (its statements too): it is on the award's hot path."""
+    """The award insert of a database, built once: it is on the award's hot path."""
     return InsertIgnoring(AwardedCredit, AWARD_COLUMNS, using=alias)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.data import AwardSnapshot
 from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import (
     AwardedCredit,
@@ -165,11 +166,9 @@ def reapply_course_credits(course_key, *, acting_user, reason):
     now, changed = timezone.now(), 0
     with transaction.atomic():
         for designation in designations:
-            credit = designation.credit
-            target = {"amount": designation.amount, "credit_name": credit.name,
-                      "credit_type_name": credit.credit_type.name, "unit": credit.credit_type.unit,
-                      "reference_number": designation.reference_number or credit.reference_number}
-            stale = AwardedCredit.objects.filter(course_key=course_key, credit_id=credit.pk,
+            target = AwardSnapshot.of(designation).as_fields()
+            credit_id = target.pop("credit_id")
+            stale = AwardedCredit.objects.filter(course_key=course_key, credit_id=credit_id,
                                                  status=AwardStatus.AWARDED).exclude(**target)
             for award in stale.select_for_update().iterator(chunk_size=2000):
                 AwardLogEntry.objects.create(award=award, action=AwardLogEntry.REAPPLIED, at=now, reason=reason,

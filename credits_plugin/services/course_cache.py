@@ -1,43 +1,43 @@
 """
-Version numbers that keep the plugin's caches honest, and the cached picture of what a course awards.
+The plugin's one cache: entries in the site's shared Django cache, read through and forgotten on commit.
 
-Two numbers live in the Django cache: the *structure version* (any credit type or credit
-changed) and the *courses version* (any course's settings or designations changed). Every
-change bumps its number when it is saved and again when its transaction commits (see
-``apps.ready``), so a cache entry stamped with the numbers read *before* it was built is
-used only while nothing it depends on has changed since. A number starts at a random value:
-a number evicted from the cache and created again never repeats an old one, so an old entry
-can never look current.
+Three kinds of entry live there: each course's award flags (does it award credits, on what?),
+every course's about card (one entry) and the credit directory (one entry). Each is read
+through: from the cache when there, else from the database and then stored.
 
-``CourseAwarding`` is what the award task needs of a course (is it on, when does it award,
-which credits with which amounts, names and reference numbers); ``cached_course_awarding``
-reads it from the cache, checked against both numbers in the same round trip. Awards use it
-only where the cache is shared by every process (Redis, Memcached...): with a per-process
-cache a change made in Studio would not reach the LMS workers' copies.
-``CREDITS_AWARD_FROM_CACHE`` decides (None: the Redis and Memcached backends).
-docs/decisions/0004-awards-from-a-version-checked-cache.rst says why.
+A change forgets what it affects by writing a short-lived *changed* mark in place of the
+entry, at once and again when its transaction commits (``forget``). While a mark stands,
+readers read the database and store nothing, and storing uses ``cache.add``, which never
+replaces a mark. So:
+
+- a reader that read the database before a change committed cannot store what it read after
+  the commit: its ``add`` finds the commit's mark;
+- a transaction that changes a course and reads it again stores nothing of its uncommitted
+  state (its own mark is there), and if it rolls back nothing it read stays behind.
+
+The window left is a reader stalled between its read and its store for longer than the mark
+lives (``CHANGE_MARK_SECONDS``, five minutes), and a transaction kept open that long after its
+change. docs/decisions/0006-awards-read-the-database.rst says why this replaced version numbers.
+
+A cache that fails is logged and the database answers: the cache never breaks an award or a page.
 """
 import hashlib
 import logging
-import secrets
-import time
-from decimal import Decimal
 
-import attr
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import transaction
 
-from credits_plugin.models import CourseCredit, CourseCreditSettings
-from credits_plugin.services.convert import amount_text
 from credits_plugin.settings import credits_setting
 
 logger = logging.getLogger(__name__)
-STRUCTURE_VERSION_KEY = "credits_plugin.structure_version.v1"
-COURSES_VERSION_KEY = "credits_plugin.courses_version.v1"
-AWARDING_KEY = "credits_plugin.awarding.v1.{course_key}"
-# Cache backends every process of a site shares, whose incr is atomic: awards may use them.
-SHARED_BACKENDS = ("RedisCache", "PyMemcacheCache", "PyLibMCCache", "MemcachedCache")
+
+# The entries (course keys in the flags' keys are hashed where long: ``course_cache_key``).
+FLAGS_KEY = "credits_plugin.course_flags.v2.{course_key}"
+CARDS_KEY = "credits_plugin.course_cards.v2"
+DIRECTORY_KEY = "credits_plugin.credit_directory.v2"
+
+CHANGED = "credits_plugin.changed"
+CHANGE_MARK_SECONDS = 300
 # Course keys run to 255 characters; Memcached keys stop at 250.
 LONGEST_KEY_PART = 150
 
@@ -50,201 +50,52 @@ def course_cache_key(template, course_key):
     return template.format(course_key=text)
 
 
-def _connection():
-    return connections[router.db_for_write(CourseCredit)]
-
-
-def outside_transactions():
-    """Whether the database is in autocommit, outside any transaction (where an award checks foreign keys)."""
-    connection = _connection()
-    return not connection.in_atomic_block and connection.get_autocommit()
-
-
-def may_cache():
+def read_through(key, read, timeout=None):
     """
-    Whether what the database shows now may be cached: not inside a transaction that has
-    changed what the caches hold (its changes are not committed and may be rolled back, as
-    the admin's rehearsal of a change always is), nor in a transaction managed by hand.
+    The entry ``key`` from the cache, else ``read()`` (which must not return None), stored
+    for ``timeout`` seconds (``CREDITS_COURSE_CACHE_TIMEOUT``) unless a change's mark stands there.
     """
-    connection = _connection()
-    if not connection.in_atomic_block:
-        return connection.get_autocommit()
-    return getattr(connection, "_credits_changed_in", None) is not connection.atomic_blocks[0]
-
-
-def _mark_transaction_changed(changed):
-    """Note (or, once it commits, forget) that the current transaction changed what the caches hold."""
-    connection = _connection()
-    if not changed:
-        connection._credits_changed_in = None  # pylint: disable=protected-access
-    elif connection.in_atomic_block:
-        connection._credits_changed_in = connection.atomic_blocks[0]  # pylint: disable=protected-access
-
-
-def _fresh_version():
-    return secrets.randbits(60) + 1
-
-
-def _version(key):
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _fresh_version(), None)
-        version = cache.get(key)
-    return version
-
-
-# (kind, course key) -> (clock() when fetched, value): see local_copy. A bump clears it and
-# changes the generation, so a fetch that was running meanwhile keeps nothing.
-_local = {}
-_generation = 0
-MAX_LOCAL_COPIES = 10000
-clock = time.monotonic
-
-
-def _bump(key):
-    """
-    Change a version number, now and once the current transaction commits; forget local copies.
-
-    A cache that fails is logged, never raised into the save: the number is then deleted if it
-    can be, which invalidates every entry stamped with it.
-    """
-    def bump():
-        global _generation  # pylint: disable=global-statement
-        _generation += 1
-        _local.clear()
-        try:
-            try:
-                cache.incr(key)
-            except ValueError:  # not cached (evicted or never read): a fresh random number will do
-                cache.set(key, _fresh_version(), None)
-        except Exception:  # pylint: disable=broad-except
-            logger.exception("Could not change the cache's version number %s; deleting it", key)
-            try:
-                cache.delete(key)
-            except Exception:  # pylint: disable=broad-except
-                logger.exception("Could not delete the cache's version number %s either", key)
-    def bump_after_commit():
-        _mark_transaction_changed(False)
-        bump()
-    _mark_transaction_changed(True)
-    bump()
-    transaction.on_commit(bump_after_commit)
-
-
-def structure_version():
-    """
-    A number that changes whenever a credit type or credit changes (name, unit, reference...).
-
-    Caches of what courses show (the about card) put it in their keys, so an edit of a
-    credit shows everywhere at once without knowing every course that carries it.
-    """
-    return _version(STRUCTURE_VERSION_KEY)
-
-
-def bump_structure_version():
-    _bump(STRUCTURE_VERSION_KEY)
-
-
-def courses_version():
-    """A number that changes whenever any course's settings or designations change."""
-    return _version(COURSES_VERSION_KEY)
-
-
-def bump_courses_version():
-    _bump(COURSES_VERSION_KEY)
-
-
-@attr.s(frozen=True, auto_attribs=True)
-class CourseAwarding:
-    """
-    What an automatic award of a course writes: its switch, its trigger and, per credit it
-    awards, ``(credit id, amount, credit name, type name, unit, reference number)``.
-    """
-
-    enabled: bool = False
-    award_trigger: str = ""
-    designations: tuple = ()
-
-    def awards_on(self, trigger):
-        return self.enabled and bool(self.designations) and self.award_trigger == trigger
-
-
-def award_from_cache():
-    """
-    Whether awards may use ``cached_course_awarding``: the cache is one that every process of
-    the site shares (Redis, Memcached), or ``CREDITS_AWARD_FROM_CACHE`` says so.
-    """
-    choice = credits_setting("CREDITS_AWARD_FROM_CACHE")
-    if choice is not None:
-        return bool(choice)
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "django.core.cache.backends.locmem.LocMemCache")
-    return backend.rsplit(".", 1)[-1] in SHARED_BACKENDS
-
-
-def read_course_awarding(course_key):
-    """The course's ``CourseAwarding`` from the database (two queries)."""
-    row = CourseCreditSettings.objects.filter(course_key=course_key).values("enabled", "award_trigger").first()
-    row = row or {"enabled": False, "award_trigger": ""}
-    rows = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
-    designations = tuple(
-        (d.credit_id, Decimal(amount_text(d.amount)), d.credit.name, d.credit.credit_type.name,
-         d.credit.credit_type.unit, d.reference_number or d.credit.reference_number)
-        for d in rows.order_by("credit_id"))
-    return CourseAwarding(enabled=row["enabled"], award_trigger=row["award_trigger"], designations=designations)
-
-
-def cached_course_awarding(course_key):
-    """
-    The course's ``CourseAwarding`` from the cache when its entry was built at the current version
-    numbers (one cache round trip, no query), else from the database, then cached; kept in
-    this process for ``CREDITS_LOCAL_CACHE_SECONDS`` (see ``local_copy``).
-
-    Raises what the cache raises: callers fall back to the database.
-    """
-    return local_copy("awarding", course_key, _shared_course_awarding)
-
-
-def local_copy(kind, course_key, fetch):
-    """
-    ``fetch(course_key)``, kept in this process ``CREDITS_LOCAL_CACHE_SECONDS`` (default 2) and
-    returned without asking the shared cache again meanwhile: a burst of events in a course (a
-    grade change passing many learners at once) pays the cache's round trip once. A change made
-    in this process forgets every copy at once (and a fetch that was running meanwhile keeps
-    nothing); one made in another process reaches this one within those seconds. 0 keeps nothing.
-    Nothing read inside a transaction that changed what the caches hold is kept (``may_cache``).
-    """
-    seconds = credits_setting("CREDITS_LOCAL_CACHE_SECONDS")
-    now, generation = clock(), _generation
-    kept = _local.get((kind, course_key))
-    if kept is not None and now - kept[0] < seconds:
-        return kept[1]
-    value = fetch(course_key)
-    if seconds > 0 and generation == _generation and may_cache():
-        if len(_local) >= MAX_LOCAL_COPIES:
-            _local.clear()
-        _local[(kind, course_key)] = (now, value)
+    try:
+        found = cache.get(key)
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("The cache failed; reading %s from the database.", key, exc_info=True)
+        return read()
+    if found is not None and not _is_mark(found):
+        return found
+    value = read()
+    if found is None:
+        if timeout is None:
+            timeout = credits_setting("CREDITS_COURSE_CACHE_TIMEOUT")
+        _quietly(lambda: cache.add(key, value, timeout))
     return value
 
 
-def forget_local_copy(kind, course_key):
-    _local.pop((kind, course_key), None)
+def _is_mark(value):
+    return isinstance(value, str) and value == CHANGED
 
 
-def forget_local_copies():
-    _local.clear()
+def forget(*keys):
+    """Forget these entries now and again when the current transaction commits (see the module's docstring)."""
+    marks = dict.fromkeys(keys, CHANGED)
+
+    def mark():
+        _quietly(lambda: cache.set_many(marks, CHANGE_MARK_SECONDS))
+    mark()
+    transaction.on_commit(mark)
 
 
-def _shared_course_awarding(course_key):
-    key = course_cache_key(AWARDING_KEY, course_key)
-    found = cache.get_many([key, STRUCTURE_VERSION_KEY, COURSES_VERSION_KEY])
-    versions = (found.get(STRUCTURE_VERSION_KEY), found.get(COURSES_VERSION_KEY))
-    entry = found.get(key)
-    if entry is not None and None not in versions and entry[0] == versions:
-        return entry[1]
-    # Stamp with the numbers read before reading the database: a change committed meanwhile
-    # bumps them, and this entry is never used.
-    versions = (versions[0] or structure_version(), versions[1] or courses_version())
-    awarding = read_course_awarding(course_key)
-    if may_cache():
-        cache.set(key, (versions, awarding), credits_setting("CREDITS_COURSE_CACHE_TIMEOUT"))
-    return awarding
+def forget_course(course_key):
+    """A course's settings or designations changed: forget its flags and the about cards."""
+    forget(course_cache_key(FLAGS_KEY, course_key), CARDS_KEY)
+
+
+def forget_structure():
+    """A credit type or credit changed (a name, a unit, a reference number): forget what shows them."""
+    forget(CARDS_KEY, DIRECTORY_KEY)
+
+
+def _quietly(function):
+    try:
+        function()
+    except Exception:  # pylint: disable=broad-except
+        logger.warning("The cache failed.", exc_info=True)

@@ -7,6 +7,7 @@ from credits_plugin.data import CourseCreditSettingsData
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.convert import designation_data
+from credits_plugin.services.course_cache import CARDS_KEY, read_through
 from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.services.triggers import course_award_flags
@@ -55,6 +56,31 @@ def enabled_course_credits():
                         .order_by("course_key", "credit__credit_type__name", "credit__name")):
         result.setdefault(str(designation.course_key), []).append(designation_data(designation))
     return {course_id: tuple(credits) for course_id, credits in result.items()}
+
+
+def course_cards():
+    """
+    ``{course id: (item, ...)}``: the public credits of every course whose credits are on, as plain
+    dicts, read together (one query) and kept in the shared cache; any change of a course, credit
+    or type forgets it when it commits (``course_cache``). Each item: credit_id, credit_name,
+    credit_type_name, amount ("2.50"), unit, reference_number (only for types that require one).
+    """
+    return read_through(CARDS_KEY, lambda: {
+        course_id: tuple(_card_item(d) for d in designations)
+        for course_id, designations in enabled_course_credits().items()})
+
+
+def _card_item(designation):
+    credit = designation.credit
+    requires_reference = credit.credit_type.requires_reference_number
+    return {
+        "credit_id": credit.id,
+        "credit_name": credit.name,
+        "credit_type_name": credit.credit_type.name,
+        "amount": str(designation.amount),
+        "unit": credit.credit_type.unit,
+        "reference_number": designation.effective_reference_number if requires_reference else "",
+    }
 
 
 def list_course_credits(course_key):

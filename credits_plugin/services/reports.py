@@ -2,7 +2,6 @@
 import datetime
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
@@ -21,7 +20,7 @@ from credits_plugin.services.convert import (
     award_data_from_values,
     award_values,
 )
-from credits_plugin.services.course_cache import local_copy, structure_version
+from credits_plugin.services.course_cache import DIRECTORY_KEY, read_through
 from credits_plugin.validation import parse_course_key
 
 REPORT_CHUNK_SIZE = 5000
@@ -129,31 +128,21 @@ def _sums_per_credit(user_id):
         return [(credit_id, unit, Decimal(amount_text(total))) for credit_id, unit, total in cursor.fetchall()]
 
 
-CREDIT_DIRECTORY_KEY = "credits_plugin.credit_directory.v1.{version}"
-
-
 def credit_directory(fresh=False):
     """
     ``{credit id: (credit name, type id, type name)}`` of every credit, archived ones included.
 
-    Cached under the structure version, which changes with any edit of a type or credit, so
-    totals name credits without joining two tables for each award, and kept in the process
-    for ``CREDITS_LOCAL_CACHE_SECONDS`` (``course_cache.local_copy``: a rename made in another
-    process shows within those seconds). ``fresh`` reads the database.
+    Kept in the shared cache and forgotten when any type or credit changes (``course_cache``),
+    so totals name credits without joining two tables for each award. ``fresh`` reads the database.
     """
     if fresh:
-        return _shared_credit_directory(None, fresh=True)
-    return local_copy("credit directory", None, _shared_credit_directory)
+        return _read_credit_directory()
+    return read_through(DIRECTORY_KEY, _read_credit_directory, DIRECTORY_CACHE_SECONDS)
 
 
-def _shared_credit_directory(_unused, fresh=False):
-    key = CREDIT_DIRECTORY_KEY.format(version=structure_version())
-    directory = None if fresh else cache.get(key)
-    if directory is None:
-        directory = {credit_id: (name, type_id, type_name) for credit_id, name, type_id, type_name in
-                     Credit.objects.order_by().values_list("id", "name", "credit_type_id", "credit_type__name")}
-        cache.set(key, directory, DIRECTORY_CACHE_SECONDS)
-    return directory
+def _read_credit_directory():
+    return {credit_id: (name, type_id, type_name) for credit_id, name, type_id, type_name in
+            Credit.objects.order_by().values_list("id", "name", "credit_type_id", "credit_type__name")}
 
 
 def _learner_awards(queryset):

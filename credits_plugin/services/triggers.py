@@ -3,18 +3,15 @@ Awarding and revoking on Open edX events, behind a cached "does this course awar
 
 Most courses award no credits, and ``COURSE_PASSING_STATUS_UPDATED`` fires on every
 grade change: the receivers ask ``course_award_flags`` first, which is answered
-from the Django cache without a database query once warm. Every change of a course's
-settings or designations (API, admin, any door) deletes the cached answer when its
-transaction commits (see ``invalidate_course``, connected in ``apps.ready``), so a
-stale cached "yes" costs a task, never a wrong award. The task that does the work reads
-the database again, or, where the cache is shared, an entry checked against the version
-numbers every change bumps (``course_cache``).
+from the shared Django cache without a database query once warm. Every change of a
+course's settings or designations (API, admin, any door) forgets the cached answer at once
+and again when its transaction commits (``course_cache.forget_course``, connected in
+``apps.ready``), so a stale "yes" costs a task, never a wrong award. The task reads
+the course's settings and credits from the database and inserts: at most three queries.
 """
 import logging
 
 import attr
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
@@ -22,25 +19,12 @@ from credits_plugin.constants import AwardSource, AwardStatus, AwardTrigger
 from credits_plugin.data import AwardResult
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound
 from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
-from credits_plugin.services.awards import (
-    award_course_credits,
-    award_from_snapshot,
-    cached_awarding_or_none,
-    revoke_award,
-)
-from credits_plugin.services.course_cache import (
-    bump_courses_version,
-    course_cache_key,
-    forget_local_copy,
-    local_copy,
-    may_cache,
-)
-from credits_plugin.settings import credits_setting
+from credits_plugin.services.awards import award_course_credits, revoke_award
+from credits_plugin.services.course_cache import FLAGS_KEY, course_cache_key, read_through
 from credits_plugin.validation import parse_course_key
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "credits_plugin.course_flags.v1.{course_key}"
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -59,11 +43,6 @@ class CourseAwardFlags:
 OFF = CourseAwardFlags()
 
 
-def _cache_key(course_key):
-    # Memcached keys cannot hold spaces or control characters (course keys never do) nor pass 250 characters.
-    return course_cache_key(CACHE_KEY, course_key)
-
-
 def _read_flags(course_key):
     row = (CourseCreditSettings.objects.filter(course_key=course_key)
            .annotate(has_credits=Exists(CourseCredit.objects.filter(course_key=OuterRef("course_key"))))
@@ -72,68 +51,22 @@ def _read_flags(course_key):
 
 
 def course_award_flags(course_key):
+    """The course's award flags: from the shared cache when warm (no query), else one query."""
+    return read_through(course_cache_key(FLAGS_KEY, course_key), lambda: _read_flags(course_key))
+
+
+def award_on_trigger(user_id, course_key, trigger, username=None):  # pylint: disable=unused-argument
     """
-    The course's award flags: from this process's copy of the last few seconds or the cache
-    when warm (no query), else one query (see ``course_cache.local_copy``).
-    """
-    return local_copy("flags", course_key, _shared_flags)
+    Award the course's credits to a learner if the course awards on ``trigger`` now (the task's work).
 
-
-def _shared_flags(course_key):
-    """The flags from the shared cache, else the database; a cache that fails means the database."""
-    key = _cache_key(course_key)
-    try:
-        flags = cache.get(key)
-    except Exception:  # pylint: disable=broad-except
-        logger.warning("The cache failed; reading the award flags of %s from the database.", course_key,
-                       exc_info=True)
-        return _read_flags(course_key)
-    if flags is None:
-        flags = _read_flags(course_key)
-        if may_cache():  # never what a transaction sees of its own uncommitted changes
-            _quietly(lambda: cache.set(key, flags, credits_setting("CREDITS_COURSE_CACHE_TIMEOUT")))
-    return flags
-
-
-def _quietly(function):
-    try:
-        function()
-    except Exception:  # pylint: disable=broad-except
-        logger.warning("The cache failed.", exc_info=True)
-
-
-def invalidate_course(course_key):
-    """Forget the cached flags of a course once the current transaction commits (and now)."""
-    key = _cache_key(course_key)
-    _quietly(lambda: cache.delete(key))
-    transaction.on_commit(lambda: _quietly(lambda: cache.delete(key)))
-    bump_courses_version()
-
-
-def award_on_trigger(user_id, course_key, trigger, username=None):
-    """
-    Award the course's credits to a learner if the course awards on ``trigger`` now.
-
-    This runs in the task. Where the cache is shared by every process and the event gave the
-    learner's ``username``, the course's settings and credits come from the cache at the
-    current version numbers (``course_cache``) and a learner's first award is one query;
-    otherwise they are read from the database.
+    Reads the course's settings, credits and the learner's awards of them from the database in
+    one query and inserts what is missing: at most three queries (``award_course_credits``).
+    ``username`` is what tasks queued by earlier releases passed; the database says it now.
     """
     course_key = parse_course_key(course_key)
     source = AwardSource.CERTIFICATE if trigger == AwardTrigger.CERTIFICATE else AwardSource.PASSING
     try:
-        awarding = cached_awarding_or_none(course_key) if username else None
-        if awarding is not None and not awarding.awards_on(trigger):
-            # This process's copy may predate credits being switched on: ask the shared cache.
-            forget_local_copy("awarding", course_key)
-            awarding = cached_awarding_or_none(course_key)
-        if awarding is not None:
-            if not awarding.awards_on(trigger):
-                return AwardResult()
-            return award_from_snapshot(int(user_id), username, course_key, awarding.designations, source)
-        if not _read_flags(course_key).awards_on(trigger):
-            return AwardResult()
-        return award_course_credits(int(user_id), course_key, source=source)
+        return award_course_credits(int(user_id), course_key, source=source, trigger=trigger)
     except CreditsNotFound:  # the account was deleted or retired since the event: nothing to award
         logger.info("No award in %s for user %s: there is no such user any more.", course_key, user_id)
         return AwardResult()

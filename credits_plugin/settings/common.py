@@ -43,14 +43,15 @@ DEFAULTS = {
     "CREDITS_PLATFORM_BACKEND": "credits_plugin.platform.openedx",
     # How many learners a backfill reads and awards per batch.
     "CREDITS_BACKFILL_BATCH_SIZE": 1000,
-    # How long (seconds) a course's "does it award credits?" answer is cached.
+    # How long (seconds) a course's "does it award credits?" answer and the about cards are cached.
     "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
-    # Whether automatic awards read a course's credits from the cache (checked against version
-    # numbers every change bumps). None: yes for Redis and Memcached, which every process shares.
-    "CREDITS_AWARD_FROM_CACHE": None,
-    # Seconds a process reuses what it just read from the cache of a course (does it award
-    # credits? which, with what amounts?) before asking the cache again; 0 asks every time.
-    "CREDITS_LOCAL_CACHE_SECONDS": 2,
+}
+
+# Settings earlier releases read and this one ignores: left in a site's configuration, each
+# gets one warning (system check credits_plugin.W001), never an error.
+REMOVED_SETTINGS = {
+    "CREDITS_AWARD_FROM_CACHE": "awards always read the course's credits from the database",
+    "CREDITS_LOCAL_CACHE_SECONDS": "no process keeps its own copy of a course any more",
 }
 
 

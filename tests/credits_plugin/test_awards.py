@@ -46,12 +46,15 @@ def test_award_is_idempotent(learner, designations):
 def test_award_costs_the_same_queries_for_1_and_20_credits(django_assert_num_queries, course_key):
     one, many = UserFactory(), UserFactory()
     CourseCreditFactory()
-    with django_assert_num_queries(2):  # the learner, the course's credits and their awards; one insert
+    # The course's credits with the learner's username and awards; the insert.
+    with django_assert_num_queries(2):
         assert len(api.award_course_credits(one, COURSE_ID).created) == 1
     for _ in range(19):
         CourseCreditFactory()
     with django_assert_num_queries(2):
         assert len(api.award_course_credits(many, COURSE_ID).created) == 20
+    with django_assert_num_queries(1):  # all held: the read says so, nothing to insert
+        assert api.award_course_credits(many, COURSE_ID).already_awarded == 20
     by_id = UserFactory(username="by_id").pk
     with django_assert_num_queries(2):  # given a user id, as the task is: the same
         created = api.award_course_credits(by_id, COURSE_ID).created

@@ -40,14 +40,13 @@ def test_concurrent_awards_leave_one_award_per_credit(course_key, learner):
         assert sum(len(r.created) for r in results) == 3  # each award reported created exactly once
 
 
-def test_concurrent_awards_from_the_cache_leave_one_award_per_credit(course_key, learner, settings):
-    """The one-INSERT path of the award task (course_cache): row counts tell each worker what it won."""
-    settings.CREDITS_AWARD_FROM_CACHE = True
+def test_concurrent_award_tasks_leave_one_award_per_credit(course_key, learner):
+    """The award task's insert skips what another worker won; row counts and one read tell each what it won."""
     credits = [CourseCreditFactory() for _ in range(3)]
     api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": d.credit_id, "amount": "1"} for d in credits])
     for _round in range(5):
         AwardedCredit.objects.all().delete()
-        results = run_together(lambda: api.award_on_trigger(learner.pk, COURSE_ID, "passing", learner.username))
+        results = run_together(lambda: api.award_on_trigger(learner.pk, COURSE_ID, "passing"))
         assert AwardedCredit.objects.filter(user=learner).count() == 3
         assert sum(len(r.created) for r in results) == 3
         assert all(len(r.created) + r.already_awarded == 3 for r in results)

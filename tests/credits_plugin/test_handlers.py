@@ -26,7 +26,6 @@ from openedx_events.learning.signals import (
 
 from credits_plugin import api
 from credits_plugin.models import AwardedCredit
-from credits_plugin.services.course_cache import forget_local_copies
 from tests.factories import COURSE_ID, CourseCreditFactory, StandaloneCourseFactory, UserFactory
 
 try:  # openedx-events >= 11.1.1
@@ -100,8 +99,7 @@ class PassingTests(EventTestCase):
         self.send(COURSE_PASSING_STATUS_UPDATED, **passing(self.learner))
         self.assertEqual(self.awards(source="passing", status="awarded").count(), 2)
 
-    def test_the_task_is_given_the_learner_s_username_from_the_event(self):
-        """It lets the task's first award skip reading the user row (credits_plugin.services.course_cache)."""
+    def test_the_task_is_given_the_learner_the_course_and_the_trigger(self):
         from credits_plugin import tasks  # pylint: disable=import-outside-toplevel
 
         self.configure()
@@ -113,8 +111,16 @@ class PassingTests(EventTestCase):
             self.send(CERTIFICATE_CREATED, **certificate(self.learner))  # the course awards on passing: no task
         finally:
             del tasks.award_credits_task.delay
-        self.assertEqual(queued, [(self.learner.pk, COURSE_ID, "passing", self.learner.username)])
+        self.assertEqual(queued, [(self.learner.pk, COURSE_ID, "passing")])
         self.assertEqual(self.awards(status="awarded").count(), 2)
+
+    def test_a_task_queued_by_an_earlier_release_with_a_username_still_runs(self):
+        from credits_plugin import tasks  # pylint: disable=import-outside-toplevel
+
+        self.configure()
+        result = tasks.award_credits_task.apply(args=(self.learner.pk, COURSE_ID, "passing", "old-name")).get()
+        self.assertEqual(result, {"created": 2, "already_awarded": 0})
+        self.assertEqual(set(self.awards(status="awarded").values_list("user__username", flat=True)), {"learner"})
 
     def test_the_same_event_ten_times_gives_one_award_per_credit(self):
         self.configure()
@@ -221,7 +227,6 @@ class FailureTests(EventTestCase):
             self.skipTest("drops a table inside the test transaction, which only SQLite rolls back")
         self.configure()
         cache.clear()
-        forget_local_copies()
         with connection.cursor() as cursor:  # rolled back with the test's transaction
             cursor.execute("DROP TABLE credits_plugin_coursecreditsettings")
         with self.assertLogs("credits_plugin.handlers", level="ERROR") as logs:
@@ -230,8 +235,7 @@ class FailureTests(EventTestCase):
 
     def test_a_corrupt_cache_entry_is_logged_and_never_reaches_the_platform(self):
         self.configure()
-        cache.set(f"credits_plugin.course_flags.v1.{COURSE_ID}", "garbage")
-        forget_local_copies()  # as a process that has no copy of the course's flags yet
+        cache.set(f"credits_plugin.course_flags.v2.{COURSE_ID}", "garbage")
         with self.assertLogs("credits_plugin.handlers", level="ERROR") as logs:
             self.send(COURSE_PASSING_STATUS_UPDATED, **passing(self.learner))
         self.assertIn("award_on_passing failed", logs.output[0])

@@ -15,6 +15,7 @@ from tests.factories import (
     CreditFactory,
     CreditTypeFactory,
     UserFactory,
+    lapse_change_marks,
 )
 
 
@@ -269,6 +270,7 @@ def test_student_view_costs_two_queries_whatever_the_number_of_credits(course, d
                                                                      django_capture_on_commit_callbacks):
     learner = UserFactory(username="counted")
     api.award_course_credits(learner, COURSE_ID)
+    lapse_change_marks()
     student_html(user_service=PlatformUserService(learner))  # warms the cached course flags
     with django_assert_num_queries(2):  # the designations, the learner's awards in the course
         student_html(user_service=PlatformUserService(learner))
@@ -276,6 +278,7 @@ def test_student_view_costs_two_queries_whatever_the_number_of_credits(course, d
         for _ in range(10):
             CourseCreditFactory(amount=Decimal("1.00"))
     api.award_course_credits(learner, COURSE_ID)
+    lapse_change_marks()
     student_html(user_service=PlatformUserService(learner))
     with django_assert_num_queries(2):
         html = student_html(user_service=PlatformUserService(learner))

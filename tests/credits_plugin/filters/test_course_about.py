@@ -6,7 +6,7 @@ from openedx_filters.learning.filters import CourseAboutRenderStarted
 
 from credits_plugin import api
 from credits_plugin.filters.course_about import CREDITS_TEMPLATE, PLATFORM_TEMPLATE
-from tests.factories import COURSE_ID, CreditFactory
+from tests.factories import COURSE_ID, CreditFactory, lapse_change_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,7 @@ def test_a_course_without_credits_keeps_its_page(course_key, setup, mako_registe
 
 
 def test_warm_card_costs_no_query_and_cold_one(credits_course, django_assert_num_queries):
+    lapse_change_marks()
     with django_assert_num_queries(1):  # every enabled course's card, read together
         CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     with django_assert_num_queries(0):

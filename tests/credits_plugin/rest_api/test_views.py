@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from credits_plugin import api
 from credits_plugin.models import AwardedCredit, CourseCredit, Credit, CreditType
 from tests.credits_plugin.rest_api.conftest import API
-from tests.factories import COURSE_ID, UserFactory
+from tests.factories import COURSE_ID, UserFactory, lapse_change_marks
 
 pytestmark = pytest.mark.django_db
 COURSE_URL = f"{API}/courses/{COURSE_ID}/"
@@ -294,6 +294,7 @@ def test_learner_summary_totals_past_999_99(as_user, users, structure):
 
 def test_learner_summary_totals_only_for_dashboards(as_user, users, structure, django_assert_max_num_queries):
     api.award_course_credits(users["learner"], COURSE_ID)
+    lapse_change_marks()
     client = as_user(users["learner"])
     full = client.get(f"{API}/learners/learner/summary/").json()
     with django_assert_max_num_queries(2):  # the totals, and the credit directory (cached after)

@@ -21,6 +21,7 @@ from tests.factories import (
     CreditTypeFactory,
     StandaloneCourseFactory,
     UserFactory,
+    lapse_change_marks,
 )
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,7 @@ def test_csv_follows_the_date_filter(learner, credits):
 
 def test_three_queries_whatever_the_number_of_awards(learner, credits, django_assert_num_queries):
     api.award_course_credits(learner, COURSE_ID)
+    lapse_change_marks()
     request = RequestFactory().get(URL)
     request.user = learner
     view = resolve(URL).func
