@@ -90,14 +90,17 @@ def designate(course_id, credit_ids, name="Bench course", amount="1.50"):
 
 def pass_learners(course_key, user_ids):
     from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
 
     from bench.measure import insert_ignore_sql  # pylint: disable=import-outside-toplevel
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade  # pylint: disable=import-outside-toplevel
 
-    sql = insert_ignore_sql(StandaloneCourseGrade._meta.db_table, ["user_id", "course_key", "percent", "passed"])
+    sql = insert_ignore_sql(StandaloneCourseGrade._meta.db_table,
+                            ["user_id", "course_key", "percent", "passed", "modified"])
+    modified = StandaloneCourseGrade._meta.get_field("modified").get_db_prep_save(timezone.now(), connection)
     with connection.cursor() as cursor:
         for start in range(0, len(user_ids), 5000):
-            cursor.executemany(sql, [(u, str(course_key), 0.9, True) for u in user_ids[start:start + 5000]])
+            cursor.executemany(sql, [(u, str(course_key), 0.9, True, modified) for u in user_ids[start:start + 5000]])
 
 
 def award_rows(course_key, user_ids):

@@ -49,6 +49,7 @@ from credits_plugin.services.courses import (
     set_course_enabled,
     set_course_settings,
 )
+from credits_plugin.services.reconcile import reconcile_course_credits, reconciliation_state
 from credits_plugin.services.reports import (
     count_course_awards,
     get_learner_course_awards,
@@ -128,6 +129,8 @@ __all__ = [
     "run_backfill",
     "get_backfill_status",
     "reapply_course_credits",
+    "reconcile_course_credits",
+    "reconciliation_state",
     "retire_learner",
     # reports
     "get_learner_summary",

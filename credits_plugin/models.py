@@ -279,3 +279,24 @@ class CourseCreditReapplication(models.Model):
 
     def __str__(self):
         return f"{self.course_key}: {self.changed} award(s) re-applied"
+
+
+class ReconciliationWatermark(models.Model):
+    """
+    How far reconciliation has looked, per award trigger: every learner record (grade or
+    certificate) changed before ``changed_until`` has been checked for a missing award.
+
+    .. no_pii:
+    """
+
+    trigger = models.CharField(_("trigger"), max_length=32, choices=AwardTrigger.choices, unique=True)
+    changed_until = models.DateTimeField(_("records changed until"), null=True, blank=True)
+    last_run = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_awarded = models.PositiveIntegerField(_("awarded by the last run"), default=0)
+
+    class Meta:
+        verbose_name = _("reconciliation watermark")
+        verbose_name_plural = _("reconciliation watermarks")
+
+    def __str__(self):
+        return f"{self.trigger}: {self.changed_until:%Y-%m-%d %H:%M}" if self.changed_until else self.trigger

@@ -31,6 +31,15 @@ def revoke_credits_task(self, user_id, course_id):  # pylint: disable=unused-arg
 
 
 @shared_task(bind=True, **RETRY)
+def reconcile_course_credits_task(self):  # pylint: disable=unused-argument
+    """
+    Award what events missed, looking at records changed since the last run: schedule it
+    periodically (Celery beat, or cron with the command; docs/operator-guide.md).
+    """
+    return api.reconcile_course_credits().as_dict()
+
+
+@shared_task(bind=True, **RETRY)
 def backfill_course_credits_task(self, course_id, batch_size=None):  # pylint: disable=unused-argument
     """Award a course's credits to every learner passing it now (resumable: skips existing awards)."""
     return api.run_backfill(course_id, batch_size=batch_size).as_dict()

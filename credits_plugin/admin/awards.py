@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from credits_plugin import api
 from credits_plugin.admin.common import show_api_error
 from credits_plugin.constants import AwardSource, AwardStatus
-from credits_plugin.models import AwardedCredit, AwardLogEntry
+from credits_plugin.models import AwardedCredit, AwardLogEntry, ReconciliationWatermark
 
 SUMMARY_URL_NAME = "admin:credits_plugin_awardedcredit_summary"
 USER_FILTER = "user__id__exact"
@@ -197,3 +197,20 @@ class AwardedCreditAdmin(admin.ModelAdmin):
             "awards_url": f"{changelist}?{USER_FILTER}={summary.user_id}",
         }
         return TemplateResponse(request, "credits_plugin/admin/learner_summary.html", context)
+
+
+@admin.register(ReconciliationWatermark)
+class ReconciliationWatermarkAdmin(admin.ModelAdmin):
+    """How far reconciliation has looked, and what its last run awarded (read-only: the runs write it)."""
+
+    list_display = ("trigger", "changed_until", "last_run", "last_awarded")
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

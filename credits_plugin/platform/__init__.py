@@ -6,7 +6,12 @@ Each function here forwards to the backend module named by the setting
 inside Open edX, ``credits_plugin.platform.standalone`` in tests and the demo.
 Every function of one backend has a twin in the other.
 """
+import datetime
 from importlib import import_module
+from typing import Optional
+
+import attr
+from django.db.models import Q
 
 from credits_plugin.settings import credits_setting
 
@@ -25,6 +30,7 @@ __all__ = [
     "has_studio_write_access",
     "iter_passing_user_ids",
     "count_passing_users",
+    "iter_qualifying_changes",
 ]
 
 
@@ -42,6 +48,41 @@ def user_id_batches(queryset, batch_size):
             return
         yield batch
         last_id = batch[-1]
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class QualifyingChange:
+    """A learner record that qualifies for an award now, and when it changed (see ``iter_qualifying_changes``)."""
+
+    changed_at: datetime.datetime
+    row_id: int
+    user_id: int
+    course_key: object  # a CourseKey
+    qualified_at: Optional[datetime.datetime]  # when the learner first passed, or was certified
+
+
+def qualifying_change_batches(queryset, changed, qualified, since, batch_size):
+    """
+    Lists of at most ``batch_size`` ``QualifyingChange`` of ``queryset`` (rows with ``user_id``,
+    ``course_id`` or ``course_key``, and the fields ``changed`` and ``qualified``), changed at or
+    after ``since`` (all when None), in (``changed``, id) order, each batch read by keyset: bounded
+    memory, no OFFSET, an index on the change time serves it. Shared by the backends.
+    """
+    course_field = "course_id" if "course_id" in {f.name for f in queryset.model._meta.fields} else "course_key"
+    if since is not None:
+        queryset = queryset.filter(**{f"{changed}__gte": since})
+    columns = (changed, "id", "user_id", course_field, qualified)
+    last = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = page.filter(Q(**{f"{changed}__gt": last.changed_at}) | Q(**{changed: last.changed_at,
+                                                                               "id__gt": last.row_id}))
+        batch = [QualifyingChange(*row) for row in page.order_by(changed, "id").values_list(*columns)[:batch_size]]
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
 
 
 def get_backend():
@@ -88,6 +129,15 @@ def get_issuer(course_key):
 def iter_passing_user_ids(course_key, batch_size=1000):
     """Lists of at most ``batch_size`` ids of learners passing the course now, in increasing id order."""
     return get_backend().iter_passing_user_ids(course_key, batch_size)
+
+
+def iter_qualifying_changes(trigger, course_keys, since, batch_size=1000):
+    """
+    Lists of at most ``batch_size`` ``QualifyingChange``: learners who qualify now for an award on
+    ``trigger`` in one of ``course_keys`` (a passing grade; a certificate that can be viewed),
+    whose record changed at or after ``since`` (all when None), in the order they changed.
+    """
+    return get_backend().iter_qualifying_changes(trigger, course_keys, since, batch_size)
 
 
 def count_passing_users(course_key):

@@ -79,6 +79,26 @@ def iter_passing_user_ids(course_key, batch_size):
     yield from user_id_batches(passing, batch_size)
 
 
+def iter_qualifying_changes(trigger, course_keys, since, batch_size):
+    """
+    Passing grades (``PersistentCourseGrade``, read along its ``(modified, course_id)`` index), or
+    for the certificate trigger certificates that can be viewed (``GeneratedCertificate``), changed
+    since ``since``: the qualifying time is when the learner first passed, or the certificate was made.
+    """
+    from credits_plugin.platform import qualifying_change_batches
+
+    if trigger == "certificate":
+        from lms.djangoapps.certificates.data import CertificateStatuses
+        from lms.djangoapps.certificates.models import GeneratedCertificate
+
+        rows = GeneratedCertificate.objects.filter(course_id__in=course_keys, status=CertificateStatuses.downloadable)
+        return qualifying_change_batches(rows, "modified_date", "created_date", since, batch_size)
+    from lms.djangoapps.grades.models import PersistentCourseGrade
+
+    rows = PersistentCourseGrade.objects.filter(course_id__in=course_keys, passed_timestamp__isnull=False)
+    return qualifying_change_batches(rows, "modified", "passed_timestamp", since, batch_size)
+
+
 def count_passing_users(course_key):
     from lms.djangoapps.grades.models import PersistentCourseGrade
 

@@ -70,7 +70,7 @@ def award_course_credits(user, course_key, source=AwardSource.PASSING, *, trigge
     new = _new_awards(user_id, username, course_key, [d for d, status in designations if status is None], source)
     created = ()
     if new:
-        created = _insert_awards(new)
+        created = insert_awards(new)
         announce_awarded(created)
     revoked = sum(1 for _designation, status in designations if status == AwardStatus.REVOKED)
     result = AwardResult(created=created, already_awarded=len(designations) - len(created) - revoked,
@@ -114,10 +114,10 @@ def _read_course_for_learner(user_id, course_key, trigger=None):
     return rows[0].learner, [(AwardSnapshot.of(row), row.held) for row in rows]
 
 
-def _insert_awards(awards):
+def insert_awards(awards):
     """
-    Insert new awards of one learner in one course in one statement that skips rows clashing with
-    an award made meanwhile; returns those that went in. The statement's row count says whether
+    Insert new awards (``AwardData``) in one statement (per 500) that skips rows clashing with an
+    award made meanwhile; returns those that went in. The statement's row count says whether
     all did; only when not does one more query say which.
 
     Hand-written (``InsertIgnoring``) because ``bulk_create(ignore_conflicts=True)`` reports no
@@ -125,9 +125,8 @@ def _insert_awards(awards):
     commonest award instead of two (docs/performance.md).
     """
     insert = _award_insert(router.db_for_write(AwardedCredit))
-    rows = [tuple(insert.prep(name, getattr(a, "credit_id" if name == "credit" else
-                                               "user_id" if name == "user" else name)) for name in AWARD_COLUMNS)
-            for a in awards]
+    preps = [(insert.field_prep(name), ATTRIBUTES.get(name, name)) for name in AWARD_COLUMNS]
+    rows = [tuple(prep(getattr(a, attribute)) for prep, attribute in preps) for a in awards]
     if insert.run_as_one(rows) == len(awards):
         return tuple(awards)
     went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
@@ -137,6 +136,7 @@ def _insert_awards(awards):
 # The columns an award's insert writes (the others keep their defaults: NULL, "").
 AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
                  "reference_number", "source", "status", "awarded_at", "reason")
+ATTRIBUTES = {"user": "user_id", "credit": "credit_id"}  # AwardData's names of the foreign keys
 
 
 @functools.cache

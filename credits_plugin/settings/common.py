@@ -45,6 +45,11 @@ DEFAULTS = {
     "CREDITS_BACKFILL_BATCH_SIZE": 1000,
     # How long (seconds) a course's "does it award credits?" answer and the about cards are cached.
     "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
+    # How many changed learner records reconciliation reads and awards per batch.
+    "CREDITS_RECONCILE_BATCH_SIZE": 1000,
+    # Reconciliation looks again at records changed this many seconds before its watermark: they are
+    # stamped by the clocks of the processes that wrote them and commit a moment after.
+    "CREDITS_RECONCILE_OVERLAP_SECONDS": 900,
 }
 
 # Settings earlier releases read and this one ignores: left in a site's configuration, each

@@ -65,12 +65,12 @@ def test_rows_a_concurrent_award_won_are_not_reported_as_created(learner, design
     """The insert skips rows that clash with the unique constraint; only the rows that went in are announced."""
     import attr  # pylint: disable=import-outside-toplevel
 
-    from credits_plugin.services.awards import _insert_awards  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services.awards import insert_awards  # pylint: disable=import-outside-toplevel
 
     first = api.award_course_credits(learner, COURSE_ID).created
     AwardedCredit.objects.filter(uuid=first[1].uuid).delete()
     retry = [attr.evolve(a, uuid=uuid.uuid4()) for a in first]  # the same credits again, new public ids
-    went_in = _insert_awards(retry)
+    went_in = insert_awards(retry)
     assert [a.credit_id for a in went_in] == [first[1].credit_id]
     assert AwardedCredit.objects.get(credit_id=first[1].credit_id).uuid == went_in[0].uuid
     assert AwardedCredit.objects.get(credit_id=first[0].credit_id).uuid == first[0].uuid  # untouched

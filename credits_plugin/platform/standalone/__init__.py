@@ -63,6 +63,15 @@ def iter_passing_user_ids(course_key, batch_size):
     yield from user_id_batches(passing, batch_size)
 
 
+def iter_qualifying_changes(trigger, course_keys, since, batch_size):  # pylint: disable=unused-argument
+    """Passing grades changed since ``since`` (the demo issues a certificate with every pass, whatever the trigger)."""
+    from credits_plugin.platform import qualifying_change_batches
+    from credits_plugin.platform.standalone.models import StandaloneCourseGrade
+
+    rows = StandaloneCourseGrade.objects.filter(course_key__in=course_keys, passed=True)
+    return qualifying_change_batches(rows, "modified", "modified", since, batch_size)
+
+
 def count_passing_users(course_key):
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 

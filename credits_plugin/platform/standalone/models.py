@@ -1,6 +1,7 @@
 """Stand-ins for CourseOverview, course access roles and persisted course grades."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from opaque_keys.edx.django.models import CourseKeyField
 
 
@@ -48,6 +49,8 @@ class StandaloneCourseGrade(models.Model):
     course_key = CourseKeyField(max_length=255)
     percent = models.FloatField(default=0.0)
     passed = models.BooleanField(default=False)
+    # When the grade last changed, as PersistentCourseGrade.modified (indexed there with the course).
+    modified = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course_key", "user"],
@@ -55,3 +58,9 @@ class StandaloneCourseGrade(models.Model):
 
     def __str__(self):
         return f"{self.course_key}: {'passing' if self.passed else 'not passing'}"
+
+    def save(self, *args, **kwargs):
+        self.modified = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "modified"}
+        super().save(*args, **kwargs)
