@@ -36,6 +36,10 @@ def fmt(result):
     extra = []
     if "queries" in result:
         extra.append(f"{result['queries']} queries")
+    if "added_us" in result:
+        extra.append(f"adds {result['added_us']:.0f} us a page")
+    if "p95_ms" in result:
+        extra.append(f"p95 event to award {result['p95_ms']:.0f} ms")
     if "us_per_row" in result:
         extra.append(f"{result['us_per_row']:.1f} us/row")
     if "peak_mb" in result:

@@ -12,6 +12,8 @@ from uuid import UUID
 import attr
 from opaque_keys.edx.keys import CourseKey
 
+CENTS = Decimal("0.01")  # amounts have two places (AwardedCredit.amount, CourseCredit.amount)
+
 __all__ = [
     "AwardData",
     "AwardResult",
@@ -89,9 +91,15 @@ class AwardSnapshot:
         reference number, else the credit's.
         """
         credit = designation.credit
-        return cls(credit_id=credit.id, amount=designation.amount, credit_name=credit.name,
-                   credit_type_name=credit.credit_type.name, unit=credit.credit_type.unit,
-                   reference_number=designation.reference_number or credit.reference_number)
+        return cls.from_values(credit.id, designation.amount, credit.name, credit.credit_type.name,
+                               credit.credit_type.unit, designation.reference_number, credit.reference_number)
+
+    @classmethod
+    def from_values(cls, credit_id, amount, credit_name, credit_type_name, unit, course_reference,
+                    credit_reference):
+        """The snapshot of a designation read as plain values (the award task's one read)."""
+        return cls(credit_id=credit_id, amount=Decimal(str(amount)).quantize(CENTS), credit_name=credit_name,
+                   credit_type_name=credit_type_name, unit=unit, reference_number=course_reference or credit_reference)
 
     def as_fields(self):
         """The snapshot as ``AwardedCredit`` field values (``credit_id``, ``amount``, names...)."""

@@ -15,8 +15,8 @@ fixed dict that must have the same keys as every serialized enrollment (its own 
 compare them), while an entitlement's course run is null, so keys on the course run break
 no shape. The learner's awards are read once per request, for all their courses together,
 and kept in the request cache (edx-django-utils ``RequestCache``, cleared by the platform's
-middleware at each request); every course's credits come from the cached cards of all
-courses, read together: a dashboard of any number of enrollments costs at most two queries,
+middleware at each request); so are the cached cards of all courses, read from the shared
+cache once per request, not once per card: a dashboard of any number of enrollments costs at most two queries,
 even with cold caches. The MFE shows these keys only through a widget (plugin slot).
 """
 from edx_django_utils.cache import RequestCache
@@ -24,25 +24,26 @@ from openedx_filters import PipelineStep
 
 from credits_plugin import api
 from credits_plugin.constants import AwardStatus
-from credits_plugin.filters.common import course_card, current_user, safe_step, to_course_key
+from credits_plugin.filters.common import current_user, safe_step, to_course_key
 
 REQUEST_CACHE_NAMESPACE = "credits_plugin.filters.learner_home"
 
 
 def _offered(course_key):
-    """The course's credits in the MFE's camelCase, memoized for the request."""
+    """The course's credits in the MFE's camelCase, from every course's cards read once per request."""
     cache = RequestCache(REQUEST_CACHE_NAMESPACE)
-    key = f"offered.{course_key}"
-    cached = cache.get_cached_response(key)
+    cached = cache.get_cached_response("offered")
     if cached.is_found:
-        return cached.value
-    offered = [
-        {"creditName": item["credit_name"], "creditType": item["credit_type_name"], "amount": item["amount"],
-         "unit": item["unit"], "referenceNumber": item["reference_number"]}
-        for item in course_card(course_key)
-    ]
-    cache.set(key, offered)
-    return offered
+        offered = cached.value
+    else:
+        offered = {
+            course_id: [{"creditName": item["credit_name"], "creditType": item["credit_type_name"],
+                         "amount": item["amount"], "unit": item["unit"], "referenceNumber": item["reference_number"]}
+                        for item in items]
+            for course_id, items in api.course_cards().items()
+        }
+        cache.set("offered", offered)
+    return offered.get(str(course_key), [])
 
 
 def _earned_by_course(user):
