@@ -325,6 +325,9 @@ def bench_summary(results, courses=200, per_course=5, types=4, credits_per_type=
                            amount=f"{1 + index % 7}.{index % 4 * 25:02d}")
         api.award_course_credits(learner, course)
     awards = courses * per_course
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+    cache.clear()  # the set-up's change marks have lapsed (five minutes later)
 
     def totals():
         summary = api.get_learner_summary(learner, with_awards=False)
@@ -465,6 +468,74 @@ def bench_celery(results, events=1000, repeat=2):
                     "ratio": ratio(best_ours, best_floor), "awards_per_s": events / best_ours,
                     "empty_per_s": events / best_floor, "p95_ms": p95 * 1e3,
                     "target": ">= half the empty task's rate (ratio <= 2)"})
+
+
+def bench_orm(results, learners=2000, reads=300):
+    """
+    Why the two hand-written statements stay (docs/performance.md, "Hand-written SQL"): each
+    timed side by side with the ORM's form of the same work (and the insert with the raw floor).
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.db import connection, transaction  # pylint: disable=import-outside-toplevel
+    from django.db.models import Exists, OuterRef, Subquery  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import insert_ignore_sql, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services import awards  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services.awards import AWARD_COLUMNS  # pylint: disable=import-outside-toplevel
+
+    course = make_course("course-v1:Bench+Orm+1", 3)
+    users = make_users(reads, "orm_")
+    User = get_user_model()
+
+    def orm_read(user_id):
+        return list(CourseCredit.objects.filter(course_key=course).filter(Exists(CourseCreditSettings.objects.filter(
+            course_key=OuterRef("course_key"), enabled=True, award_trigger="passing"))).annotate(
+            learner=Subquery(User.objects.filter(pk=user_id).values("username")[:1]),
+            held=Subquery(AwardedCredit.objects.filter(user_id=user_id, course_key=OuterRef("course_key"),
+                                                       credit_id=OuterRef("credit_id")).values("status")[:1]),
+        ).order_by("credit_id").values_list(
+            "learner", "credit_id", "amount", "credit__name", "credit__credit_type__name", "credit__credit_type__unit",
+            "reference_number", "credit__reference_number", "held"))
+
+    def ours_reads():
+        for user_id in users:
+            awards._read_course_for_learner(user_id, course, "passing")  # pylint: disable=protected-access
+
+    def orm_reads():
+        for user_id in users:
+            orm_read(user_id)
+    t_ours, t_orm = side_by_side(ours_reads, orm_reads, repeat=5)
+    results.append({"what": "award task's read: hand-written vs ORM", "ours_us": t_ours / reads * 1e6,
+                    "floor_us": t_orm / reads * 1e6, "ratio": ratio(t_ours, t_orm),
+                    "target": "(ORM / ours = 1 / ratio)"})
+
+    insert_course = make_course("course-v1:Bench+OrmInsert+1", 3)
+    people = make_users(learners, "ormi_")
+    rows = award_rows(insert_course, people)
+    columns = ["user_id" if c == "user" else "credit_id" if c == "credit" else c for c in AWARD_COLUMNS]
+    sql = insert_ignore_sql("credits_plugin_awardedcredit", columns)
+    objects = lambda: [AwardedCredit(**dict(zip(columns, row, strict=True))) for row in rows]  # noqa: E731
+
+    def floor():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+    def ours():
+        with transaction.atomic():
+            awards._award_insert("default").run(rows)  # pylint: disable=protected-access
+
+    def orm():
+        with transaction.atomic():
+            AwardedCredit.objects.bulk_create(objects(), ignore_conflicts=True, batch_size=1000)
+    clean = lambda: delete_awards(insert_course)  # noqa: E731
+    t_ours, t_floor = side_by_side(ours, floor, repeat=3, setup=clean)
+    t_orm, _t = side_by_side(orm, floor, repeat=3, setup=clean)
+    clean()
+    results.append({"what": f"insert of {len(rows):,} awards: hand-written vs raw", "ours_us": t_ours * 1e6,
+                    "floor_us": t_floor * 1e6, "ratio": ratio(t_ours, t_floor), "target": "<= 1.5x (backfill)"})
+    results.append({"what": f"insert of {len(rows):,} awards: ORM bulk_create vs raw", "ours_us": t_orm * 1e6,
+                    "floor_us": t_floor * 1e6, "ratio": ratio(t_orm, t_floor), "target": "<= 1.5x (backfill)"})
 
 
 class NoOpStep:
@@ -612,6 +683,7 @@ def main(argv=None):
         "summary": lambda r: bench_summary(r),
         "pages": lambda r: bench_pages(r),
         "celery": lambda r: bench_celery(r),
+        "orm": lambda r: bench_orm(r),
     }
     wanted = [s for s in args.only.split(",") if s] or list(scenarios)
     results = []

@@ -40,10 +40,11 @@ from credits_plugin.services.awards import (
 from credits_plugin.services.backfill import backfill_course_credits, reapply_course_credits, run_backfill
 from credits_plugin.services.convert import AWARD_REPORT_COLUMNS
 from credits_plugin.services.course_cache import forget_course as forget_course_flags
-from credits_plugin.services.course_cache import forget_structure
 from credits_plugin.services.courses import (
+    course_card,
     course_cards,
     enabled_course_credits,
+    forget_credit_change,
     get_course_settings,
     list_course_credits,
     set_course_enabled,
@@ -110,6 +111,7 @@ __all__ = [
     "list_course_credits",
     "enabled_course_credits",
     "course_cards",
+    "course_card",
     # awards
     "award_course_credits",
     "manual_award",
@@ -121,7 +123,7 @@ __all__ = [
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",
-    "forget_structure",
+    "forget_credit_change",
     "award_on_trigger",
     "revoke_for_revoked_certificate",
     "backfill_course_credits",

@@ -104,6 +104,10 @@ def _forget_course_flags(sender, instance, **kwargs):  # pylint: disable=unused-
 
 
 def _structure_changed(sender, instance, **kwargs):  # pylint: disable=unused-argument
-    from credits_plugin.api import forget_structure  # pylint: disable=import-outside-toplevel
+    from credits_plugin.api import forget_credit_change  # pylint: disable=import-outside-toplevel
+    from credits_plugin.models import CreditType  # pylint: disable=import-outside-toplevel
 
-    forget_structure()
+    if sender is CreditType:
+        forget_credit_change(credit_type_id=instance.pk)
+    else:
+        forget_credit_change(credit_id=instance.pk)

@@ -3,8 +3,8 @@ What the filter steps share.
 
 * ``safe_step``: the wrapper that keeps a failing step from breaking the page it
   decorates: any error is logged and the step changes nothing.
-* ``course_card``: a course's public credits (what the about page shows), every
-  course's card read together and kept in the shared cache, so a warm page costs no query.
+* ``course_card``: a course's public credits (what the about page shows), kept in the
+  shared cache, so a warm page costs no query.
 * the current user and request (``crum``), and the plugin's Mako folder.
 """
 import functools
@@ -115,9 +115,9 @@ def course_card(course_key):
     """
     The credits a course awards, as plain dicts (nothing about any learner), or ``()``.
 
-    ``()`` when credits are off or none are designated. Every course's card is read in one
-    query and cached together, so a page of many courses costs at most one query, and none
-    when warm. Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
-    reference_number (only for types that require one, else "").
+    ``()`` when credits are off or none are designated. Read in one query and kept in the
+    shared cache (``api.course_card``): a warm page costs no query. Each item: credit_id,
+    credit_name, credit_type_name, amount ("2.50"), unit, reference_number (only for types
+    that require one, else "").
     """
-    return api.course_cards().get(str(course_key), ())
+    return api.course_card(course_key)

@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 # The entries (course keys in the flags' keys are hashed where long: ``course_cache_key``).
 FLAGS_KEY = "credits_plugin.course_flags.v2.{course_key}"
-CARDS_KEY = "credits_plugin.course_cards.v2"
+CARDS_KEY = "credits_plugin.course_cards.v2"  # every course's card, for pages of many courses
+CARD_KEY = "credits_plugin.course_card.v2.{course_key}"  # one course's card, for pages of one course
 DIRECTORY_KEY = "credits_plugin.credit_directory.v2"
 
 CHANGED = "credits_plugin.changed"
@@ -85,13 +86,16 @@ def forget(*keys):
 
 
 def forget_course(course_key):
-    """A course's settings or designations changed: forget its flags and the about cards."""
-    forget(course_cache_key(FLAGS_KEY, course_key), CARDS_KEY)
+    """A course's settings or designations changed: forget its flags and its card."""
+    forget(course_cache_key(FLAGS_KEY, course_key), course_cache_key(CARD_KEY, course_key), CARDS_KEY)
 
 
-def forget_structure():
-    """A credit type or credit changed (a name, a unit, a reference number): forget what shows them."""
-    forget(CARDS_KEY, DIRECTORY_KEY)
+def forget_structure(course_keys=()):
+    """
+    A credit type or credit changed (a name, a unit, a reference number): forget what shows it,
+    the cards of ``course_keys`` (the courses that carry it) among them.
+    """
+    forget(CARDS_KEY, DIRECTORY_KEY, *(course_cache_key(CARD_KEY, key) for key in course_keys))
 
 
 def _quietly(function):

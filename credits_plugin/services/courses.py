@@ -7,7 +7,7 @@ from credits_plugin.data import CourseCreditSettingsData
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.convert import designation_data
-from credits_plugin.services.course_cache import CARDS_KEY, read_through
+from credits_plugin.services.course_cache import CARD_KEY, CARDS_KEY, course_cache_key, forget_structure, read_through
 from credits_plugin.services.db import retry_on_deadlock
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.services.triggers import course_award_flags
@@ -61,13 +61,35 @@ def enabled_course_credits():
 def course_cards():
     """
     ``{course id: (item, ...)}``: the public credits of every course whose credits are on, as plain
-    dicts, read together (one query) and kept in the shared cache; any change of a course, credit
-    or type forgets it when it commits (``course_cache``). Each item: credit_id, credit_name,
-    credit_type_name, amount ("2.50"), unit, reference_number (only for types that require one).
+    dicts, read together (one query) and kept in the shared cache, for pages that show many
+    courses (the learner home); any change of a course, credit or type forgets it when it commits
+    (``course_cache``). Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
+    reference_number (only for types that require one, else "").
     """
     return read_through(CARDS_KEY, lambda: {
         course_id: tuple(_card_item(d) for d in designations)
         for course_id, designations in enabled_course_credits().items()})
+
+
+def course_card(course_key):
+    """
+    One course's items as in ``course_cards`` (``()`` when its credits are off or it has none),
+    kept in the shared cache on its own: a page about one course reads only that course.
+    """
+    course_key = parse_course_key(course_key)
+
+    def read():  # one query: the designations of the course, if its credits are on
+        enabled = CourseCreditSettings.objects.filter(course_key=course_key, enabled=True).values("course_key")
+        return tuple(_card_item(designation_data(d)) for d in _designations(course_key).filter(
+            course_key__in=enabled).order_by("credit__credit_type__name", "credit__name"))
+    return read_through(course_cache_key(CARD_KEY, course_key), read)
+
+
+def forget_credit_change(*, credit_id=None, credit_type_id=None):
+    """A credit or credit type changed: forget the cached cards of the courses that carry it (see course_cache)."""
+    designations = CourseCredit.objects.filter(credit_id=credit_id) if credit_id is not None else \
+        CourseCredit.objects.filter(credit__credit_type_id=credit_type_id)
+    forget_structure(designations.order_by().values_list("course_key", flat=True).distinct())
 
 
 def _card_item(designation):

@@ -50,6 +50,11 @@ DEFAULTS = {
     # Reconciliation looks again at records changed this many seconds before its watermark: they are
     # stamped by the clocks of the processes that wrote them and commit a moment after.
     "CREDITS_RECONCILE_OVERLAP_SECONDS": 900,
+    # The stand-in platform's (tests and the demo; credits_plugin.platform.standalone): where a
+    # certificate is, and the templates that play the LMS's and Studio's pages.
+    "CREDITS_STANDALONE_CERTIFICATE_URL": "/certificates/user/{user_id}/course/{course_id}",
+    "CREDITS_STANDALONE_BASE_TEMPLATES": {"lms": "main_django.html", "studio": "credits_plugin/frames/parts.html"},
+    "CREDITS_STANDALONE_PARTS_FRAME": "studio_parts_frame.html",
 }
 
 # Settings earlier releases read and this one ignores: left in a site's configuration, each

@@ -179,7 +179,8 @@ def test_a_change_that_commits_marks_again_when_it_commits(ethics, monkeypatch):
         api.set_course_enabled(COURSE_ID, False)
         during = len(marks)
     assert during >= 1 and len(marks) == 2 * during  # each mark again on commit
-    assert sorted([FLAGS, course_cache.CARDS_KEY]) in marks
+    card = course_cache.course_cache_key(course_cache.CARD_KEY, COURSE_ID)
+    assert sorted([FLAGS, card, course_cache.CARDS_KEY]) in marks
 
 
 def test_the_receivers_check_reads_the_database_when_the_cache_fails(ethics, monkeypatch, caplog):
@@ -200,11 +201,19 @@ def test_a_long_course_key_makes_a_short_cache_key():
     assert course_cache.course_cache_key(course_cache.FLAGS_KEY, COURSE_ID).endswith(COURSE_ID)
 
 
-def test_a_credit_rename_shows_on_the_about_card_at_once(ethics):
+def test_a_credit_or_type_rename_shows_on_the_cards_at_once(ethics, django_assert_num_queries):
     lapse_change_marks()
+    assert api.course_card(COURSE_ID)[0]["credit_name"] == "Ethics"
     assert api.course_cards()[COURSE_ID][0]["credit_name"] == "Ethics"
+    with django_assert_num_queries(0):
+        assert api.course_card(COURSE_ID)[0]["credit_name"] == "Ethics"
     api.update_credit(ethics.pk, name="Professional ethics")
+    assert api.course_card(COURSE_ID)[0]["credit_name"] == "Professional ethics"
     assert api.course_cards()[COURSE_ID][0]["credit_name"] == "Professional ethics"
+    lapse_change_marks()
+    api.course_card(COURSE_ID)
+    api.update_credit_type(ethics.credit_type_id, name="CPA Ontario")
+    assert api.course_card(COURSE_ID)[0]["credit_type_name"] == "CPA Ontario"
 
 
 # --- settings earlier releases read --------------------------------------------------------------------

@@ -13,10 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
+from credits_plugin.settings import credits_setting
+
 STAFF_ROLES = ("staff", "instructor")
-DEFAULT_CERTIFICATE_URL = "/certificates/user/{user_id}/course/{course_id}"
-
-
 def has_studio_write_access(user, course_key):
     from credits_plugin.platform.standalone.models import StandaloneCourseAccess
 
@@ -40,7 +39,7 @@ def get_certificate_urls(user, course_keys):
     """A certificate for every course the learner passes (the demo issues one on passing)."""
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 
-    template = getattr(settings, "CREDITS_STANDALONE_CERTIFICATE_URL", DEFAULT_CERTIFICATE_URL)
+    template = credits_setting("CREDITS_STANDALONE_CERTIFICATE_URL")
     passed = StandaloneCourseGrade.objects.filter(user=user, course_key__in=course_keys, passed=True).values_list(
         Cast("course_key", output_field=CharField()), flat=True)
     return {course_id: template.format(user_id=user.pk, course_id=course_id) for course_id in passed}
@@ -87,12 +86,9 @@ def get_learner_name(user):
 
 
 # Studio's page is Mako in the platform: the demo plays it through the same parts as the Open edX backend.
-STANDALONE_BASE_TEMPLATES = {"lms": "main_django.html", "studio": "credits_plugin/frames/parts.html"}
-
-
 def get_page_base_template(surface):
     """The demo's stand-ins of the LMS's main_django.html and of Studio's frame (CREDITS_STANDALONE_BASE_TEMPLATES)."""
-    templates = getattr(settings, "CREDITS_STANDALONE_BASE_TEMPLATES", STANDALONE_BASE_TEMPLATES)
+    templates = credits_setting("CREDITS_STANDALONE_BASE_TEMPLATES")
     return templates.get(surface) or templates["lms"]
 
 
@@ -112,7 +108,7 @@ def frame_page(request, parts, course_key):  # pylint: disable=unused-argument
     """
     from django.template.loader import render_to_string
 
-    template = getattr(settings, "CREDITS_STANDALONE_PARTS_FRAME", "studio_parts_frame.html")
+    template = credits_setting("CREDITS_STANDALONE_PARTS_FRAME")
     context = {"credits_title": parts["title"], "credits_bodyclass": parts["bodyclass"],
                "credits_head": parts["head"], "credits_body": parts["body"]}
     return render_to_string(template, context, request=request)
