@@ -63,8 +63,21 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
+class ReadOnlyAdmin:
+    """An admin of records the plugin writes: nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AwardedCredit)
-class AwardedCreditAdmin(admin.ModelAdmin):
+class AwardedCreditAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     change_list_template = "credits_plugin/admin/awardedcredit_change_list.html"
     list_display = ("credit_name", "learner", "course_key", "credit_type_name", "amount_with_unit", "status",
                     "source", "awarded_at")
@@ -85,14 +98,6 @@ class AwardedCreditAdmin(admin.ModelAdmin):
     actions = ["revoke_awards"]
 
     # Awards are records: made by the API when learners earn them, never added, edited or deleted here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("credits_plugin.change_awardedcredit")
@@ -200,17 +205,8 @@ class AwardedCreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReconciliationWatermark)
-class ReconciliationWatermarkAdmin(admin.ModelAdmin):
+class ReconciliationWatermarkAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """How far reconciliation has looked, and what its last run awarded (read-only: the runs write it)."""
 
     list_display = ("trigger", "changed_until", "last_run", "last_awarded")
     readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
