@@ -169,7 +169,8 @@ def _award_insert(alias):
 
 def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
     """
-    Award a course's credits by hand, with a reason. Re-awards revoked awards.
+    Award a course's credits by hand, with a reason. Re-awards revoked awards. Nobody awards
+    themselves: the award records who gave it (``awarded_by``), and it must be someone else.
 
     ``credit_ids`` limits it to some of the course's designated credits. Safe to call
     concurrently: a credit someone else awarded a moment before counts as already held.
@@ -179,6 +180,10 @@ def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
     reason = clean_reason(reason, errors)
     errors.raise_if_any()
     learner = resolve_user(user)
+    if getattr(acting_user, "pk", None) is not None and acting_user.pk == learner.pk:
+        raise CreditsValidationError(
+            _("You cannot award credits to yourself: ask another member of the course staff."),
+            field_errors={"username": [_("Choose a learner other than yourself.")]})
     return retry_on_deadlock(lambda: _manual_award(course_key, learner, acting_user, reason, credit_ids))
 
 

@@ -194,8 +194,10 @@ def _back(request, course_key):
 
 
 def _error(request, exc):
-    """The API's message, then any field message that says more."""
+    """The API's message, then, for a form's errors, any field message that says more."""
     messages.error(request, exc.message)
+    if not isinstance(exc, api.CreditsValidationError):
+        return  # "There is no such learner." needs no "Unknown user." after it
     for field_messages in exc.field_errors.values():
         for message in field_messages:
             if message != exc.message:

@@ -131,6 +131,16 @@ def test_manual_award_reawards_a_revoked_one(learner, staff_user, designations):
         "awarded", "manual", "Appeal upheld", staff_user, None)
 
 
+def test_nobody_awards_themselves_by_hand(learner, staff_user, designations):
+    with pytest.raises(CreditsValidationError) as error:
+        api.manual_award(COURSE_ID, staff_user.username, acting_user=staff_user, reason="Attended")
+    assert "cannot award credits to yourself" in error.value.message
+    assert error.value.field_errors == {"username": ["Choose a learner other than yourself."]}
+    assert not AwardedCredit.objects.exists()
+    created = api.manual_award(COURSE_ID, learner, acting_user=staff_user, reason="Attended").created
+    assert created and {a.awarded_by for a in created} == {staff_user.username}
+
+
 def test_manual_award_rules(learner, staff_user, designations):
     with pytest.raises(CreditsValidationError):
         api.manual_award(COURSE_ID, learner.username, acting_user=staff_user, reason="")

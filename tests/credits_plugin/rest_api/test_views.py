@@ -248,6 +248,8 @@ def test_manual_award_and_revoke(as_user, users, structure):
                  "validation_error", "reason")
     assert_error(client.post(f"{COURSE_URL}awards/", {"username": "ghost", "reason": "r"}, format="json"), 404,
                  "not_found")
+    assert_error(client.post(f"{COURSE_URL}awards/", {"username": "course_staff", "reason": "r"}, format="json"),
+                 400, "validation_error", "username")
     created = client.post(f"{COURSE_URL}awards/", {"username": "learner", "reason": "Attended live",
                                                    "credits": [structure["ethics"].pk]}, format="json")
     assert created.status_code == 201

@@ -282,6 +282,7 @@ def test_unsafe_next_goes_to_the_panel(credits, staffer, learner, next_url):
     ({"username": "nobody", "reason": "Late grade"}, "There is no such learner."),
     ({"username": "", "reason": "Late grade"}, "There is no such learner."),
     ({"username": "learner", "reason": "Late grade", "credit": "UNUSED"}, "does not award the credit"),
+    ({"username": "staffer", "reason": "Late grade"}, "You cannot award credits to yourself"),
 ])
 def test_manual_award_errors_change_nothing(credits, staffer, learner, data, message):
     data = {**data, "credit": str(credits["unused"].pk)} if data.get("credit") == "UNUSED" else data
@@ -289,6 +290,7 @@ def test_manual_award_errors_change_nothing(credits, staffer, learner, data, mes
     assert ledger() == []
     messages = page_messages(response)
     assert 'class="message-error"' in messages and message in messages
+    assert "Unknown user." not in messages  # the not-found message says it all, in one sentence
 
 
 def test_manual_award_of_held_credits_is_a_conflict(credits, staffer, learner):
