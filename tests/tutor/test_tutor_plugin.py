@@ -128,6 +128,8 @@ def test_settings_carry_the_credits_values(tutor, service, flavour):
     settings = tutor.read(f"apps/openedx/settings/{service}/{flavour}.py")
     compile(settings, f"{service}/{flavour}.py", "exec")
     assert re.search(r"^CREDITS_BACKFILL_BATCH_SIZE = 1000$", settings, re.M)
+    assert re.search(r"^CREDITS_RECONCILE_BATCH_SIZE = 1000$", settings, re.M)
+    assert re.search(r"^CREDITS_RECONCILE_OVERLAP_SECONDS = 900$", settings, re.M)
     assert re.search(r"^CREDITS_COURSE_CACHE_TIMEOUT = 3600$", settings, re.M)
 
 

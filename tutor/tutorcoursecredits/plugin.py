@@ -41,6 +41,8 @@ CONFIG_DEFAULTS: dict[str, t.Any] = {
     # Values of the plugin's CREDITS_* settings (defaults: credits_plugin/settings/common.py).
     "BACKFILL_BATCH_SIZE": 1000,
     "COURSE_CACHE_TIMEOUT": 3600,
+    "RECONCILE_BATCH_SIZE": 1000,
+    "RECONCILE_OVERLAP_SECONDS": 900,
 }
 
 hooks.Filters.CONFIG_DEFAULTS.add_items([(f"COURSE_CREDITS_{key}", value) for key, value in CONFIG_DEFAULTS.items()])
@@ -75,7 +77,9 @@ RUN --mount=type=cache,target=/openedx/.cache/pip,sharing=shared \\
 # tutor-mfe already lets the MFE host call the LMS and Studio APIs (CORS, CSRF).
 SETTINGS_PATCH = """# Course Credits (tutor-contrib-course-credits)
 CREDITS_BACKFILL_BATCH_SIZE = {{ COURSE_CREDITS_BACKFILL_BATCH_SIZE|course_credits_positive_int("COURSE_CREDITS_BACKFILL_BATCH_SIZE") }}
-CREDITS_COURSE_CACHE_TIMEOUT = {{ COURSE_CREDITS_COURSE_CACHE_TIMEOUT|course_credits_positive_int("COURSE_CREDITS_COURSE_CACHE_TIMEOUT") }}"""  # noqa: E501
+CREDITS_COURSE_CACHE_TIMEOUT = {{ COURSE_CREDITS_COURSE_CACHE_TIMEOUT|course_credits_positive_int("COURSE_CREDITS_COURSE_CACHE_TIMEOUT") }}
+CREDITS_RECONCILE_BATCH_SIZE = {{ COURSE_CREDITS_RECONCILE_BATCH_SIZE|course_credits_positive_int("COURSE_CREDITS_RECONCILE_BATCH_SIZE") }}
+CREDITS_RECONCILE_OVERLAP_SECONDS = {{ COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS|course_credits_positive_int("COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS") }}"""  # noqa: E501
 
 hooks.Filters.ENV_PATCHES.add_items(
     [
