@@ -20,7 +20,14 @@ from openedx_filters import PipelineStep
 
 from credits_plugin import api
 from credits_plugin.constants import AwardStatus
-from credits_plugin.filters.common import course_card, credit_line, current_request, safe_step, to_course_key
+from credits_plugin.filters.common import (
+    course_card,
+    credit_line,
+    current_request,
+    in_card_order,
+    safe_step,
+    to_course_key,
+)
 
 DESCRIPTION_KEY = "accomplishment_copy_course_description"
 
@@ -78,6 +85,7 @@ class CertificateCredits(PipelineStep):
             if not user_id:
                 return {}
             items = [_award_item(award) for award in _learner_awards(course_key, int(user_id))]
+        items = in_card_order(items)  # as the about card lists them
         if not items:
             return {}
         description = str(context.get(DESCRIPTION_KEY) or "")

@@ -111,6 +111,11 @@ def credit_line(name, type_name, amount, unit, reference_number=""):
 # --- the course card: a course's public credits ----------------------------------------------
 
 
+def in_card_order(items):
+    """Credit items (dicts with credit_type_name and credit_name) in the order every surface lists them."""
+    return sorted(items, key=lambda item: (item["credit_type_name"].casefold(), item["credit_name"].casefold()))
+
+
 def course_card(course_key):
     """
     The credits a course awards, as plain dicts (nothing about any learner), or ``()``.

@@ -9,12 +9,22 @@ platform is patched. The card's HTML (``credits_about_card_html``) and its data
 (``course_credits``) go into the context too, for themes.
 
 The view is cached for anonymous visitors, so the card holds nothing personal. It
-comes from the cached course card: no query when warm.
+comes from the cached course card, which says how the credits are earned too: no
+query when warm.
 """
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 
-from credits_plugin.filters.common import course_card, mako_templates_registered, safe_step, to_course_key
+from credits_plugin.constants import AwardTrigger
+
+from credits_plugin.filters.common import (
+    course_card,
+    in_card_order,
+    mako_templates_registered,
+    safe_step,
+    to_course_key,
+)
 
 PLATFORM_TEMPLATE = "courseware/course_about.html"
 CREDITS_TEMPLATE = "credits_plugin/course_about.html"
@@ -26,6 +36,15 @@ def _course_key(context):
         context.get("course_id"))
 
 
+def how_earned(trigger):
+    """The sentence that tells a visitor how the course's credits are earned (the XBlock's words)."""
+    if trigger == AwardTrigger.CERTIFICATE:
+        return _("You earn these credits when your certificate for this course is issued.")
+    if trigger == AwardTrigger.MANUAL:
+        return _("Course staff award these credits by hand. Ask them what you need to do to receive them.")
+    return _("You earn these credits when you pass this course.")
+
+
 class CourseAboutCredits(PipelineStep):
     """Show the course's credits on its about page."""
 
@@ -34,12 +53,14 @@ class CourseAboutCredits(PipelineStep):
         course_key = _course_key(context)
         if course_key is None:
             return {}
-        card = course_card(course_key)
+        card = in_card_order(course_card(course_key))
         if not card:
             return {}
         new_context = dict(context)
-        new_context["course_credits"] = [dict(item) for item in card]
-        new_context["credits_about_card_html"] = render_to_string(CARD_TEMPLATE, {"credits": card})
+        new_context["course_credits"] = [{key: value for key, value in item.items() if key != "award_trigger"}
+                                         for item in card]
+        new_context["credits_about_card_html"] = render_to_string(CARD_TEMPLATE, {
+            "credits": card, "how_earned": how_earned(card[0].get("award_trigger"))})
         changes = {"context": new_context}
         # Another plugin or a theme may have chosen its own template: leave that one alone.
         if template_name == PLATFORM_TEMPLATE and mako_templates_registered():

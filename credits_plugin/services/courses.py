@@ -1,5 +1,6 @@
 """A course's credit settings and designations."""
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import MAX_REFERENCE_LENGTH, AwardTrigger
@@ -73,15 +74,18 @@ def course_cards():
 
 def course_card(course_key):
     """
-    One course's items as in ``course_cards`` (``()`` when its credits are off or it has none),
-    kept in the shared cache on its own: a page about one course reads only that course.
+    One course's items as in ``course_cards``, each with the course's ``award_trigger`` too
+    (``()`` when its credits are off or it has none), kept in the shared cache on its own: a
+    page about one course reads only that course.
     """
     course_key = parse_course_key(course_key)
 
-    def read():  # one query: the designations of the course, if its credits are on
-        enabled = CourseCreditSettings.objects.filter(course_key=course_key, enabled=True).values("course_key")
-        return tuple(_card_item(designation_data(d)) for d in _designations(course_key).filter(
-            course_key__in=enabled).order_by("credit__credit_type__name", "credit__name"))
+    def read():  # one query: the designations of the course and its trigger, if its credits are on
+        trigger = CourseCreditSettings.objects.filter(course_key=OuterRef("course_key"), enabled=True).values(
+            "award_trigger")[:1]
+        rows = (_designations(course_key).annotate(award_trigger=Subquery(trigger))
+                .filter(award_trigger__isnull=False).order_by("credit__credit_type__name", "credit__name"))
+        return tuple({**_card_item(designation_data(d)), "award_trigger": d.award_trigger} for d in rows)
     return read_through(course_cache_key(CARD_KEY, course_key), read)
 
 

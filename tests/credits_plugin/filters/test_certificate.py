@@ -1,10 +1,12 @@
 """The learner's credits on the web certificate, through the real CertificateRenderStarted pipeline."""
+from decimal import Decimal
+
 import pytest
 from openedx_filters.learning.filters import CertificateRenderStarted
 
 from credits_plugin import api
 from credits_plugin.filters.certificate import DESCRIPTION_KEY
-from tests.factories import COURSE_ID, UserFactory
+from tests.factories import COURSE_ID, CourseCreditFactory, CreditFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,22 @@ def test_a_course_without_credits_leaves_the_certificate_alone(course_key, learn
     original = certificate_context(learner)
     context, _ = CertificateRenderStarted.run_filter(dict(original), None)
     assert context == original
+
+
+def test_credits_are_listed_in_the_about_card_s_order(credits_course, learner):
+    """By type, then name, whatever the order they were designated and awarded in."""
+    from openedx_filters.learning.filters import CourseAboutRenderStarted  # pylint: disable=import-outside-toplevel
+
+    from tests.credits_plugin.filters.test_course_about import about_context  # pylint: disable=import-outside-toplevel
+
+    api.award_course_credits(learner, COURSE_ID)
+    cpa = next(d.credit.credit_type for d in api.list_course_credits(COURSE_ID) if d.credit.name == "Ethics")
+    budgeting = CreditFactory(credit_type_id=cpa.id, name="Budgeting", reference_number="CPA-BUD-2")
+    CourseCreditFactory(course_key=credits_course, credit=budgeting, amount=Decimal("1.00"))
+    api.award_course_credits(learner, COURSE_ID)  # the newest award, of the newest designation
+    context, _ = CertificateRenderStarted.run_filter(certificate_context(learner), None)
+    about, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), "courseware/course_about.html")
+    assert [c["credit_name"] for c in context["course_credits"]] == [
+        c["credit_name"] for c in about["course_credits"]] == ["Budgeting", "Ethics", "Leading"]
+    text = context[DESCRIPTION_KEY]
+    assert text.index("Budgeting") < text.index("Ethics") < text.index("Leading")

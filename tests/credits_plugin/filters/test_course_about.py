@@ -6,6 +6,7 @@ from openedx_filters.learning.filters import CourseAboutRenderStarted
 
 from credits_plugin import api
 from credits_plugin.filters.course_about import CREDITS_TEMPLATE, PLATFORM_TEMPLATE
+from credits_plugin.models import CourseCreditSettings
 from tests.factories import COURSE_ID, CreditFactory, lapse_change_marks
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,22 @@ def test_renaming_a_credit_refreshes_every_card_at_once(credits_course):
     api.update_credit(first["credit_id"], name="Renamed credit")
     context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     assert "Renamed credit" in [c["credit_name"] for c in context["course_credits"]]
+
+
+@pytest.mark.parametrize("trigger, sentence", [
+    ("passing", "You earn these credits when you pass this course."),
+    ("certificate", "You earn these credits when your certificate for this course is issued."),
+    ("manual", "Course staff award these credits by hand."),
+])
+def test_the_card_says_how_the_credits_are_earned(credits_course, trigger, sentence):
+    CourseCreditSettings.objects.filter(course_key=credits_course).update(award_trigger=trigger)
+    lapse_change_marks()  # as if the update had told the cache (it used no signal)
+    context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
+    assert sentence in context["credits_about_card_html"]
+    assert all("award_trigger" not in item for item in context["course_credits"])
+
+
+def test_the_reference_number_stands_apart_from_the_amount(credits_course):
+    context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
+    html = context["credits_about_card_html"]
+    assert '<br><span class="course-credits-reference">Reference number: CPA-ETH-1</span>' in html
