@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from openedx_filters import PipelineStep
 
 from credits_plugin.constants import AwardTrigger
-
 from credits_plugin.filters.common import (
     course_card,
     in_card_order,
