@@ -3,19 +3,22 @@ The learner's own credits page: /credits/me/ (LMS).
 
 Totals per credit type (in each type's unit), every award with its course,
 date, amount, reference number, status and public verification link, a date
-range filter and a CSV download (``?format=csv``, the columns of the REST
-summary's awards). Dates are checked by ``credits_plugin.api``; a bad one is
+range filter and a CSV download (``?format=csv``: readable, translated headers, how
+each credit was earned, the reason of a revoked one and its verification URL; the
+REST summary's CSV keeps the JSON's field names for programs). Dates are checked by ``credits_plugin.api``; a bad one is
 shown next to its field. The summary costs two queries whatever the number of awards;
 the learner's certificates, linked beside each course, one more in the demo (in Open edX
 the platform's certificate serialization also reads each certificate's course overview).
 """
 from django.contrib.auth.decorators import login_required
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from credits_plugin import api
-from credits_plugin.rest_api.v1.csv_export import csv_response
-from credits_plugin.rest_api.v1.serializers import SummaryAwardSerializer
+from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.rest_api.v1.csv_export import csv_text_response
 from credits_plugin.views.frame import render_page
 
 TEMPLATE = "credits_plugin/learner/summary.html"
@@ -40,14 +43,34 @@ def my_credits(request):
         context.update(error_summary=exc.message, field_errors=exc.field_errors)
         return _render(request, context, status=400)
     if request.GET.get("format") == "csv":
-        return csv_response(summary.awards, SummaryAwardSerializer,
-                            _csv_filename(request.user.username, start, end))
+        return csv_text_response(_csv_header(), (_csv_row(request, award) for award in summary.awards),
+                                 _csv_filename(request.user.username, start, end))
     query = request.GET.copy()
     query["format"] = "csv"
     certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards})
     award_rows = [(award, certificates.get(str(award.course_key))) for award in summary.awards]
     context.update(summary=summary, award_rows=award_rows, csv_query=query.urlencode(), filtered=bool(start or end))
     return _render(request, context)
+
+
+def _csv_header():
+    return [_("Course"), _("Course ID"), _("Credit"), _("Credit type"), _("Amount"), _("Unit"),
+            _("Reference number"), _("How it was earned"), _("Status"), _("Awarded on"), _("Revoked on"),
+            _("Reason"), _("Verification URL")]
+
+
+def _csv_row(request, award):
+    """One award as a person reads it: labels, not codes; dates in the site's time zone."""
+    revoked = award.status == AwardStatus.REVOKED
+    return [award.course_name, str(award.course_key), award.credit_name, award.credit_type_name,
+            f"{award.amount:.2f}", award.unit, award.reference_number, str(AwardSource(award.source).label),
+            str(AwardStatus(award.status).label), _day(award.awarded_at), _day(award.revoked_at),
+            award.reason if revoked else "",
+            request.build_absolute_uri(reverse("credits_plugin:award-page", kwargs={"award_uuid": award.uuid}))]
+
+
+def _day(moment):
+    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def _render(request, context, status=200):

@@ -12,7 +12,6 @@ from opaque_keys.edx.keys import CourseKey
 
 from credits_plugin import api
 from credits_plugin.models import AwardedCredit
-from credits_plugin.rest_api.v1.serializers import SummaryAwardSerializer
 from tests.factories import (
     COURSE_ID,
     CourseCreditFactory,
@@ -131,7 +130,7 @@ def test_bad_dates_are_explained_next_to_the_field(learner, credits, query, fiel
     assert csv_response.status_code == 400 and csv_response["Content-Type"].startswith("text/html")
 
 
-def test_csv_has_the_rest_summary_columns_and_every_award(learner, staff_user, credits):
+def test_csv_reads_as_a_person_reads_it_and_lists_every_award(learner, staff_user, credits):
     api.award_course_credits(learner, COURSE_ID)
     other = api.award_course_credits(learner, OTHER_COURSE).created[0]
     api.revoke_award(other.uuid, acting_user=staff_user, reason="Mistake")
@@ -140,14 +139,26 @@ def test_csv_has_the_rest_summary_columns_and_every_award(learner, staff_user, c
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="credits-learner.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert list(rows[0]) == list(SummaryAwardSerializer().fields)
-    assert {(r["course_name"], r["credit_name"], r["amount"], r["unit"], r["reference_number"], r["status"])
+    assert list(rows[0]) == ["Course", "Course ID", "Credit", "Credit type", "Amount", "Unit", "Reference number",
+                             "How it was earned", "Status", "Awarded on", "Revoked on", "Reason", "Verification URL"]
+    assert {(r["Course"], r["Credit"], r["Amount"], r["Unit"], r["Reference number"], r["Status"], r["Reason"])
             for r in rows} == {
-        ("Credits 101", "Ethics", "2.50", "CPD hours", "CPA-77", "awarded"),
-        ("Credits 101", f"Leading {SCRIPT}", "1.25", "points", "", "awarded"),
-        ("Ethics & You", "Ethics", "5.00", "CPD hours", "COURSE-9", "revoked"),
+        ("Credits 101", "Ethics", "2.50", "CPD hours", "CPA-77", "Awarded", ""),
+        ("Credits 101", f"Leading {SCRIPT}", "1.25", "points", "", "Awarded", ""),
+        ("Ethics & You", "Ethics", "5.00", "CPD hours", "COURSE-9", "Revoked", "Mistake"),
     }
-    assert {r["uuid"] for r in rows} == {str(a.uuid) for a in api.get_learner_summary(learner).awards}
+    assert {r["How it was earned"] for r in rows} == {"Passed the course"}
+    revoked = next(r for r in rows if r["Status"] == "Revoked")
+    assert revoked["Revoked on"] == revoked["Awarded on"] != ""
+    assert {r["Verification URL"] for r in rows} == {
+        f"http://testserver/credits/awards/{a.uuid}/" for a in api.get_learner_summary(learner).awards}
+
+
+def test_csv_speaks_the_learner_s_language(learner, credits):
+    api.award_course_credits(learner, COURSE_ID)
+    response = logged_in(learner).get(URL, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="fr")
+    header = b"".join(response.streaming_content).decode().splitlines()[0]
+    assert header.startswith("Cours,") and "URL de vérification" in header
 
 
 def test_csv_follows_the_date_filter(learner, credits):
@@ -157,7 +168,7 @@ def test_csv_follows_the_date_filter(learner, credits):
     response = logged_in(learner).get(URL, {"from": "2026-01-01", "format": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="credits-learner-2026-01-01.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [r["course_name"] for r in rows] == ["Ethics & You"]
+    assert [r["Course"] for r in rows] == ["Ethics & You"]
 
 
 def test_three_queries_whatever_the_number_of_awards(learner, credits, django_assert_num_queries):
