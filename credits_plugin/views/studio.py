@@ -10,7 +10,6 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from credits_plugin.views.frame import render_page
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "credits_plugin/studio/course_settings.html"
+NO_ACCESS_TEMPLATE = "credits_plugin/studio/no_access.html"
 
 
 def _course_or_404(course_id):
@@ -56,12 +56,20 @@ def _rows(settings, submitted=None, errors=None):
             "archived": not (credit.is_active and credit.credit_type.is_active),
             "errors": errors.get(credit.id, {}),
         })
+    for group in groups.values():
+        group["picked"] = any(row["picked"] for row in group["rows"])
     return list(groups.values())
 
 
 def _read_form(post):
-    """The submitted designations: {credit_id: (picked, amount, reference)} and the API's list."""
+    """
+    The submitted designations: {credit_id: (picked, amount, reference)} and the API's list.
+    A credit is picked by its checkbox (``credit``), or by its type's radio button
+    (``credit_of_type_<type id>``) where the type allows one credit per course.
+    """
     submitted, entries = {}, []
+    picked_ids = set(post.getlist("credit"))
+    picked_ids.update(value for key in post if key.startswith("credit_of_type_") for value in post.getlist(key))
     for key in post:
         if not key.startswith("amount_"):
             continue
@@ -69,7 +77,7 @@ def _read_form(post):
             credit_id = int(key[len("amount_"):])
         except ValueError:
             continue
-        picked = str(credit_id) in post.getlist("credit")
+        picked = str(credit_id) in picked_ids
         amount, reference = post.get(key, "").strip(), post.get(f"reference_{credit_id}", "").strip()
         submitted[credit_id] = (picked, amount, reference)
         if picked:
@@ -91,12 +99,29 @@ def _errors_by_credit(field_errors, entries):
     return by_credit, general
 
 
+def _error_list(exc, groups, general):
+    """Every error of a refused save, each with the field it is about, for the summary at the top."""
+    labels = {"enabled": _("Credits for this course"), "award_trigger": _("Learners earn them"),
+              "revoke_on_certificate_revoked": _("Revoke on certificate revocation"),
+              "credits": _("Choose credits and amounts")}
+    anchors = {"enabled": "#enabled", "award_trigger": "#award-trigger", "credits": "#credits",
+               "revoke_on_certificate_revoked": "#revoke"}
+    items = [(anchors.get(field, "#credits"), labels.get(field, field), message)
+             for field, messages_ in general.items() for message in messages_]
+    for group in groups:
+        for row in group["rows"]:
+            for field, messages_ in row["errors"].items():
+                anchor = {"amount": "amount", "reference_number": "reference"}.get(field, "credit")
+                items.extend((f"#{anchor}-{row['credit'].id}", row["credit"].name, message) for message in messages_)
+    return items or [("#credits", _("Choose credits and amounts"), exc.message)]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_settings(request, course_id):
     course_key = _course_or_404(course_id)
     if not api.can_change_course(request.user, course_key):
-        raise PermissionDenied(_("You need Studio write access to this course."))
+        return _no_access(request, course_key)
     settings = api.get_course_settings(course_key)
     context = {"course_key": course_key, "course_name": api.get_course_name(course_key), "settings": settings,
                "triggers": api.AWARD_TRIGGER_CHOICES, "backfill": api.get_backfill_status(course_key),
@@ -120,8 +145,9 @@ def course_settings(request, course_id):
             api.set_course_settings(course_key, credits=entries, user=request.user, **values)
         except api.CreditsError as exc:
             by_credit, general = _errors_by_credit(exc.field_errors, entries)
-            context.update(form=values, groups=_rows(settings, submitted, by_credit), general_errors=general,
-                           error_summary=exc.message)
+            groups = _rows(settings, submitted, by_credit)
+            context.update(form=values, groups=groups, general_errors=general, error_summary=exc.message,
+                           error_list=_error_list(exc, groups, general))
             return _render(request, context, status=400)
         messages.success(request, _("Credit settings saved."))
         return redirect(request.path)
@@ -130,6 +156,13 @@ def course_settings(request, course_id):
                          "revoke_on_certificate_revoked": settings.revoke_on_certificate_revoked},
                    groups=_rows(settings))
     return _render(request, context)
+
+
+def _no_access(request, course_key):
+    """A page that says why, with a way back, for someone without Studio write access (a learner, say)."""
+    context = {"course_key": course_key, "course_name": api.get_course_name(course_key)}
+    return render_page(request, NO_ACCESS_TEMPLATE, context, surface="studio", status=403, course_key=course_key,
+                       back_links=[(_("Dashboard"), api.get_page_links()["dashboard"])])
 
 
 def _render(request, context, status=200):

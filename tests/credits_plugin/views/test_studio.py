@@ -67,7 +67,10 @@ def saved():
 def test_anonymous_is_sent_to_sign_in_and_others_are_refused(credits, author):
     response = Client().get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
-    assert logged_in(UserFactory()).get(URL).status_code == 403
+    refused = logged_in(UserFactory()).get(URL)
+    assert refused.status_code == 403
+    assert "You cannot change this course's credits" in refused.content.decode()
+    assert 'href="/dashboard"' in refused.content.decode()  # a way back
     other = UserFactory()
     CourseAccessFactory(user=other, course_key=api.parse_course_key("course-v1:TestX+Other+2026"))
     assert logged_in(other).get(URL).status_code == 403
@@ -164,3 +167,35 @@ def test_backfill_refused_while_credits_are_off(credits, author):
     CourseCreditSettingsFactory(enabled=False)
     response = logged_in(author).post(URL, {"action": "backfill"}, follow=True)
     assert "switch them on" in response.content.decode()
+
+
+def test_a_type_allowing_one_credit_per_course_offers_radio_buttons(credits, author):
+    html = logged_in(author).get(URL).content.decode()
+    cpa = credits["ethics"].credit_type_id
+    assert f'type="radio" name="credit_of_type_{cpa}" value="{credits["ethics"].pk}"' in html
+    assert f'type="radio" name="credit_of_type_{cpa}" value="" id="credit-none-{cpa}" checked' in html
+    assert f'type="checkbox" name="credit" value="{credits["leading"].pk}"' in html  # several allowed there
+    assert "reference number required" in html and "accredited" not in html
+    ethics, leading = credits["ethics"].pk, credits["leading"].pk
+    data = form(picked=[leading], amounts={ethics: "2", leading: "1"}, all_ids=[ethics, leading])
+    data[f"credit_of_type_{cpa}"] = str(ethics)
+    assert logged_in(author).post(URL, data).status_code == 302
+    assert {d.credit.id for d in api.get_course_settings(COURSE_ID).credits} == {ethics, leading}
+    html = logged_in(author).get(URL).content.decode()
+    assert f'value="{ethics}" id="credit-{ethics}" checked' in html
+    data[f"credit_of_type_{cpa}"] = ""  # "No CPA credit"
+    assert logged_in(author).post(URL, data).status_code == 302
+    assert {d.credit.id for d in api.get_course_settings(COURSE_ID).credits} == {leading}
+
+
+def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(credits, author):
+    ethics, leading = credits["ethics"].pk, credits["leading"].pk
+    data = form(trigger="whenever", picked=[leading], amounts={leading: "0"}, all_ids=[ethics, leading])
+    data[f"credit_of_type_{credits['ethics'].credit_type_id}"] = str(ethics)  # and no amount for it
+    response = logged_in(author).post(URL, data)
+    assert response.status_code == 400
+    summary = response.content.decode().split('class="error-list"')[1].split("</ul>")[0]
+    assert summary.count("<li>") == 3
+    assert f'href="#amount-{ethics}"' in summary and f'href="#amount-{leading}"' in summary
+    assert 'href="#award-trigger"' in summary and "Choose one of" in summary
+    assert saved() == ([], [])
