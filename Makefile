@@ -65,7 +65,9 @@ demo-setup: $(STAMP)
 demo: demo-setup ## build, migrate, load sample data and serve the demo on http://127.0.0.1:8000
 	@echo
 	@echo "  Course Credits demo: open http://$(HOST):$(PORT)/"
-	@echo "  Sign in as staff / staff (operator), author / author, learner / learner."
+	@echo "  Learners and authors sign in at http://$(HOST):$(PORT)/accounts/login/ :"
+	@echo "    learner / learner (a learner), author / author (a course author, with Studio access)."
+	@echo "  The operator signs in at http://$(HOST):$(PORT)/admin/ : staff / staff."
 	@echo
 	$(BIN)/python demo/manage.py runserver $(HOST):$(PORT)
 

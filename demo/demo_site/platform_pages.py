@@ -33,8 +33,14 @@ from edx_django_utils.cache import RequestCache
 from mako.lookup import TemplateLookup
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
-from openedx_events.learning.data import CourseData, CoursePassingStatusData, UserData, UserPersonalData
-from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
+from openedx_events.learning.data import (
+    CertificateData,
+    CourseData,
+    CoursePassingStatusData,
+    UserData,
+    UserPersonalData,
+)
+from openedx_events.learning.signals import CERTIFICATE_CREATED, COURSE_PASSING_STATUS_UPDATED
 from openedx_filters.learning import filters as learning_filters
 
 from credits_plugin import api, platform
@@ -94,6 +100,7 @@ def course_urls(course_key):
         "unit_url": reverse("demo-course-unit", args=[course_id]),
         "certificate_url": reverse("demo-my-certificate", args=[course_id]),
         "simulate_passing_url": reverse("demo-simulate-passing", args=[course_id]),
+        "issue_certificate_url": reverse("demo-issue-certificate", args=[course_id]),
     }
 
 
@@ -321,4 +328,36 @@ def simulate_passing(request, course_id):
         messages.info(request, _("You now pass {course}. No new credit was awarded: you hold them already, or "
                                  "this course does not award its credits on passing.").format(
                                      course=course.display_name))
+    return _back(request, course_id)
+
+
+@login_required
+@require_POST
+def issue_certificate(request, course_id):
+    """
+    Issue the learner's certificate as the platform does once they pass: the grade passes, then
+    CERTIFICATE_CREATED is sent. A course that awards with the certificate awards now.
+    """
+    course = course_or_404(course_id)
+    user = request.user
+    before = len(_standing_awards(user, course.id))
+    grade, _created = StandaloneCourseGrade.objects.get_or_create(user=user, course_key=course.id)
+    grade.percent, grade.passed = max(grade.percent, PASSING_PERCENT), True
+    grade.save()
+    CERTIFICATE_CREATED.send_event(certificate=CertificateData(
+        user=UserData(id=user.pk, is_active=user.is_active, pii=UserPersonalData(
+            username=user.username, email=user.email, name=user.get_full_name())),
+        course=CourseData(course_key=course.id, display_name=course.display_name),
+        mode="verified", grade=str(grade.percent), current_status="downloadable",
+        download_url=request.build_absolute_uri(reverse("demo-my-certificate", args=[course_id])),
+        name=user.get_full_name(),
+    ))
+    earned = len(_standing_awards(user, course.id)) - before
+    if earned > 0:
+        messages.success(request, _("Your certificate for {course} is issued: {count} credit(s) awarded.").format(
+            course=course.display_name, count=earned))
+    else:
+        messages.info(request, _("Your certificate for {course} is issued. No new credit was awarded: you hold "
+                                 "them already, or this course does not award its credits with the "
+                                 "certificate.").format(course=course.display_name))
     return _back(request, course_id)

@@ -27,6 +27,8 @@ urlpatterns += [
             name="demo-instructor-dashboard"),
     re_path(rf"^courses/{COURSE_ID}/simulate-passing/$", platform_pages.simulate_passing,
             name="demo-simulate-passing"),
+    re_path(rf"^courses/{COURSE_ID}/issue-certificate/$", platform_pages.issue_certificate,
+            name="demo-issue-certificate"),
     re_path(rf"^courses/{COURSE_ID}/unit/$", xblock_runtime.unit, name="demo-course-unit"),
     re_path(rf"^courses/{COURSE_ID}/unit/handler/(?P<handler_name>[\w-]+)/(?P<suffix>.*)$", xblock_runtime.handler,
             name="demo-unit-handler"),

@@ -264,6 +264,21 @@ def test_simulate_passing_on_the_about_page_of_a_course_awarding_on_certificate(
     check_page(demo, "flow-simulate-passing-about")
 
 
+def test_issuing_the_certificate_awards_a_course_that_awards_with_the_certificate(demo, newcomer):
+    demo.sign_in("dana")
+    driver = demo.open(f"/courses/{ETHICS}/about")
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button.issue-certificate"))
+    assert driver.current_url.endswith(f"/courses/{ETHICS}/about")
+    assert "Your certificate for Professional Ethics is issued:" in demo.text()
+    assert driver.find_elements(By.CSS_SELECTOR, "form.sign-out button"), "every demo page can sign out"
+    awards = api.get_learner_summary(newcomer).awards
+    assert awards and {a.source for a in awards} == {"certificate"}
+    check_page(demo, "flow-issue-certificate-about")
+    demo.open(f"/courses/{LEADERSHIP}/unit/")  # Leading Teams awards on passing: the certificate adds nothing
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "button.issue-certificate"))
+    assert "does not award its credits with the certificate" in demo.text()
+
+
 def test_the_credits_an_author_picks_in_studio_are_the_ones_on_the_about_page(demo):
     api.set_course_settings(LEADERSHIP, enabled=False, credits=[])
     demo.sign_in("author")
