@@ -77,7 +77,7 @@ from credits_plugin.services.structure import (
 )
 from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
 from credits_plugin.settings import credits_setting
-from credits_plugin.validation import parse_course_key, parse_id
+from credits_plugin.validation import amount_from_input, format_amount, parse_course_key, parse_id
 
 # (value, label) of the award triggers, for forms.
 AWARD_TRIGGER_CHOICES = AwardTrigger.choices
@@ -85,6 +85,9 @@ AWARD_TRIGGER_CHOICES = AwardTrigger.choices
 __all__ = [
     "AWARD_TRIGGER_CHOICES",
     "AWARD_REPORT_COLUMNS",
+    # amounts as people read and type them
+    "format_amount",
+    "amount_from_input",
     # errors
     "CreditsError",
     "CreditsValidationError",

@@ -8,6 +8,7 @@ Every door (REST, Studio page, admin, XBlock, commands) reaches these through
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -78,6 +79,26 @@ def parse_id(value):
     return number if 1 <= number <= MAX_ID else None
 
 
+def format_amount(value):
+    """An amount (a Decimal or the API's "2.50") with two decimals as the active language writes it: "2,50"."""
+    try:
+        return number_format(Decimal(str(value)), decimal_pos=2)
+    except (InvalidOperation, ValueError, TypeError):
+        return value
+
+
+def amount_from_input(value):
+    """
+    What a person typed in a form, as the API reads amounts: "0,30" typed in a language whose
+    decimal separator is a comma is 0.30. Elsewhere the text is left as typed (``parse_amount``
+    then says which separator to use).
+    """
+    text = str(value or "").strip()
+    if get_format("DECIMAL_SEPARATOR") == "," and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return text
+
+
 def parse_amount(value, errors, field="amount"):
     """A Decimal amount > 0, at most 999.99, with at most two decimal places; None on error."""
     if isinstance(value, bool) or value is None or value == "":
@@ -86,7 +107,10 @@ def parse_amount(value, errors, field="amount"):
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        errors.add(field, _("'{value}' is not a number.").format(value=value))
+        if "," in str(value):
+            errors.add(field, _("Use a point as the decimal separator, as in 2.50."))
+        else:
+            errors.add(field, _("'{value}' is not a number.").format(value=value))
         return None
     if not amount.is_finite():
         errors.add(field, _("'{value}' is not a number.").format(value=value))

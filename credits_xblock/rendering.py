@@ -35,7 +35,8 @@ def template_engine():
     return Engine(
         dirs=[str(templates_dir())],
         autoescape=True,
-        libraries={"i18n": "xblock.utils.templatetags.i18n", "l10n": "django.templatetags.l10n"},
+        libraries={"i18n": "xblock.utils.templatetags.i18n", "l10n": "django.templatetags.l10n",
+                   "credits_format": "credits_xblock.format_tags"},
     )
 
 

@@ -145,6 +145,10 @@ class CourseCreditForm(ApiCheckedForm):
     def clean_course_key(self):
         return clean_course_key_field(self.cleaned_data.get("course_key"))
 
+    def clean_amount(self):
+        """As typed in the admin's language ("0,30" in French); the API checks it."""
+        return api.amount_from_input(self.cleaned_data.get("amount"))
+
     def _course_key(self):
         return self.instance.course_key if self.instance.pk else self.cleaned_data["course_key"]
 

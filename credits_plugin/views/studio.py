@@ -48,7 +48,7 @@ def _rows(settings, submitted=None, errors=None):
             picked, amount, reference = submitted.get(credit.id, (False, "", ""))
         else:
             picked = current is not None
-            amount = f"{current.amount:.2f}" if current else ""
+            amount = api.format_amount(current.amount) if current else ""
             reference = current.reference_number if current else ""
         group = groups.setdefault(credit.credit_type.id, {"type": credit.credit_type, "rows": []})
         group["rows"].append({
@@ -78,7 +78,8 @@ def _read_form(post):
         except ValueError:
             continue
         picked = str(credit_id) in picked_ids
-        amount, reference = post.get(key, "").strip(), post.get(f"reference_{credit_id}", "").strip()
+        amount = api.amount_from_input(post.get(key, ""))
+        reference = post.get(f"reference_{credit_id}", "").strip()
         submitted[credit_id] = (picked, amount, reference)
         if picked:
             entries.append({"credit": credit_id, "amount": amount, "reference_number": reference})

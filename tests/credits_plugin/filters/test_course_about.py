@@ -114,3 +114,15 @@ def test_the_reference_number_stands_apart_from_the_amount(credits_course):
     context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
     html = context["credits_about_card_html"]
     assert '<br><span class="course-credits-reference">Reference number: CPA-ETH-1</span>' in html
+
+
+def test_amounts_are_written_as_the_reader_s_language_writes_them(credits_course):
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    with translation.override("fr"):
+        context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
+    assert "2,50" in context["credits_about_card_html"] and "2.50" not in context["credits_about_card_html"]
+    assert context["course_credits"][0]["amount"] == "2.50"  # the data for themes stays as the API writes it
+    with translation.override("en"):
+        context, _ = CourseAboutRenderStarted.run_filter(about_context(credits_course), PLATFORM_TEMPLATE)
+    assert "2.50" in context["credits_about_card_html"]

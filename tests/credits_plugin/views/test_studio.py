@@ -199,3 +199,22 @@ def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(credits, auth
     assert f'href="#amount-{ethics}"' in summary and f'href="#amount-{leading}"' in summary
     assert 'href="#award-trigger"' in summary and "Choose one of" in summary
     assert saved() == ([], [])
+
+
+def test_a_french_author_types_amounts_with_a_comma(credits, author):
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    leading = credits["leading"].pk
+    client = logged_in(author)
+    with translation.override("en"):  # the middleware leaves the request's language active afterwards
+        response = client.post(URL, form(picked=[leading], amounts={leading: "0,30"}, all_ids=[leading]),
+                               HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 302
+        assert [d.amount for d in api.get_course_settings(COURSE_ID).credits] == [Decimal("0.30")]
+        html = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert f'id="amount-{leading}" value="0,30"' in html  # shown back as a French reader writes it
+        response = client.post(URL, form(picked=[leading], amounts={leading: "2,5"}, all_ids=[leading]),
+                               HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Use a point as the decimal separator, as in 2.50." in response.content.decode()
+    assert [d.amount for d in api.get_course_settings(COURSE_ID).credits] == [Decimal("0.30")]
