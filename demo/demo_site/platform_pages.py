@@ -303,24 +303,30 @@ def _back(request, course_id):
     return redirect(reverse("demo-course-unit", args=[course_id]))
 
 
-@login_required
-@require_POST
-def simulate_passing(request, course_id):
-    """Mark the learner's grade passing, then send the platform's COURSE_PASSING_STATUS_UPDATED event."""
-    course = course_or_404(course_id)
-    user = request.user
+def _pass_and_send(request, course_id, send):
+    """
+    Mark the learner's grade passing, then ``send(course, user, grade)`` the platform's event; the
+    number of credits it awarded (Celery runs eagerly in the demo and no transaction is open: the
+    award is done when the event returns).
+    """
+    course, user = course_or_404(course_id), request.user
     before = len(_standing_awards(user, course.id))
     grade, _created = StandaloneCourseGrade.objects.get_or_create(user=user, course_key=course.id)
     grade.percent, grade.passed = max(grade.percent, PASSING_PERCENT), True
     grade.save()
-    COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
-        is_passing=True,
-        course=CourseData(course_key=course.id, display_name=course.display_name),
-        user=UserData(id=user.pk, is_active=user.is_active, pii=UserPersonalData(
-            username=user.username, email=user.email, name=user.get_full_name())),
-    ))
-    # Celery runs eagerly in the demo and no transaction is open: the award is done by now.
-    earned = len(_standing_awards(user, course.id)) - before
+    send(CourseData(course_key=course.id, display_name=course.display_name),
+         UserData(id=user.pk, is_active=user.is_active, pii=UserPersonalData(
+             username=user.username, email=user.email, name=user.get_full_name())), grade)
+    return course, len(_standing_awards(user, course.id)) - before
+
+
+@login_required
+@require_POST
+def simulate_passing(request, course_id):
+    """Mark the learner's grade passing, then send the platform's COURSE_PASSING_STATUS_UPDATED event."""
+    course, earned = _pass_and_send(request, course_id, lambda course, user, grade: (
+        COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
+            is_passing=True, course=course, user=user))))
     if earned > 0:
         messages.success(request, _("You now pass {course}: {count} credit(s) awarded.").format(
             course=course.display_name, count=earned))
@@ -338,21 +344,11 @@ def issue_certificate(request, course_id):
     Issue the learner's certificate as the platform does once they pass: the grade passes, then
     CERTIFICATE_CREATED is sent. A course that awards with the certificate awards now.
     """
-    course = course_or_404(course_id)
-    user = request.user
-    before = len(_standing_awards(user, course.id))
-    grade, _created = StandaloneCourseGrade.objects.get_or_create(user=user, course_key=course.id)
-    grade.percent, grade.passed = max(grade.percent, PASSING_PERCENT), True
-    grade.save()
-    CERTIFICATE_CREATED.send_event(certificate=CertificateData(
-        user=UserData(id=user.pk, is_active=user.is_active, pii=UserPersonalData(
-            username=user.username, email=user.email, name=user.get_full_name())),
-        course=CourseData(course_key=course.id, display_name=course.display_name),
-        mode="verified", grade=str(grade.percent), current_status="downloadable",
-        download_url=request.build_absolute_uri(reverse("demo-my-certificate", args=[course_id])),
-        name=user.get_full_name(),
-    ))
-    earned = len(_standing_awards(user, course.id)) - before
+    download_url = request.build_absolute_uri(reverse("demo-my-certificate", args=[course_id]))
+    course, earned = _pass_and_send(request, course_id, lambda course, user, grade: (
+        CERTIFICATE_CREATED.send_event(certificate=CertificateData(
+            user=user, course=course, mode="verified", grade=str(grade.percent), current_status="downloadable",
+            download_url=download_url, name=user.pii.name))))
     if earned > 0:
         messages.success(request, _("Your certificate for {course} is issued: {count} credit(s) awarded.").format(
             course=course.display_name, count=earned))
