@@ -114,6 +114,18 @@ def test_placeholders_and_markup_are_kept_in_the_translation(po):
     assert wrong == []
 
 
+# Placeholders that hold a name (of a credit, a course, a person, a type): French elides "de" before
+# a vowel ("d'Ethics"), so no translation may put "de", "du" or "le" right before one of them.
+NAMES = "credit|course|username|name|credit_type|type"
+NAME_PLACEHOLDER = rf"(?:\{{(?:{NAMES})\}}|%\((?:{NAMES})\)s)"
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=["django", "xblock"])
+def test_no_article_or_preposition_runs_into_a_name(po):
+    pattern = re.compile(r"\b(?:de|du|le|la) " + NAME_PLACEHOLDER, re.IGNORECASE)
+    assert [msgstr for entry in read_po(po) for msgstr in entry.msgstrs if pattern.search(msgstr)] == []
+
+
 @pytest.mark.parametrize("po", CATALOGS, ids=["django", "xblock"])
 def test_the_shipped_mo_is_compiled_from_the_po(po):
     with open(po.with_suffix(".mo"), "rb") as compiled:
@@ -199,7 +211,7 @@ def test_the_studio_page_in_french_with_its_errors(client, course_key):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # the language a Studio user picked
     response = client.get(f"/credits/studio/{COURSE_ID}/")
     page = html.unescape(response.content.decode())
-    for text in ("Crédits de Credits 101", "Ce cours attribue des crédits", "Les apprenants les obtiennent",
+    for text in ("Crédits – Credits 101", "Ce cours attribue des crédits", "Les apprenants les obtiennent",
                  "Lorsque l'apprenant réussit le cours", "Choisir les crédits et les montants", "Enregistrer",
                  "Leading"):
         assert text in page
