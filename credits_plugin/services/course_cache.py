@@ -1,9 +1,10 @@
 """
 The plugin's one cache: entries in the site's shared Django cache, read through and forgotten on commit.
 
-Three kinds of entry live there: each course's award flags (does it award credits, on what?),
-every course's about card (one entry) and the credit directory (one entry). Each is read
-through: from the cache when there, else from the database and then stored.
+Four kinds of entry live there: each course's award flags (does it award credits, on what?),
+each course's card (pages about one course), every course's cards together (pages of many
+courses: the learner home) and the credit directory. Each is read through: from the cache
+when there, else from the database and then stored.
 
 A change forgets what it affects by writing a short-lived *changed* mark in place of the
 entry, at once and again when its transaction commits (``forget``). While a mark stands,

@@ -111,3 +111,26 @@ def test_settings_are_added_once_per_course(admin_client, awarded):
         "course_key": OTHER_COURSE, "enabled": "on", "award_trigger": "manual"})
     assert response.status_code == 302
     assert api.get_course_settings(OTHER_COURSE).award_trigger == "manual"
+
+
+def test_a_french_operator_types_an_amount_with_a_comma(admin_client, structure):
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    with translation.override("en"):  # the middleware leaves the request's language active afterwards
+        response = admin_client.post(f"{ADMIN}/coursecredit/add/", designation_post(structure["leading"], "0,30"),
+                                     HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 302, text(response)
+        assert CourseCredit.objects.get().amount == Decimal("0.30")
+        response = admin_client.post(f"{ADMIN}/coursecredit/add/", designation_post(structure["tax"], "2,5"),
+                                     HTTP_ACCEPT_LANGUAGE="en")
+    assert "Use a point as the decimal separator, as in 2.50." in text(response)
+    assert CourseCredit.objects.count() == 1
+
+
+def test_the_reconciliation_watermarks_are_shown_and_never_edited(admin_client):
+    api.reconcile_course_credits()
+    listing = admin_client.get(f"{ADMIN}/reconciliationwatermark/")
+    assert listing.status_code == 200
+    assert "When the learner passes the course" in text(listing)
+    assert "certificate is issued" in text(listing)
+    assert admin_client.get(f"{ADMIN}/reconciliationwatermark/add/").status_code == 403
