@@ -40,6 +40,8 @@ def fmt(result):
         extra.append(f"adds {result['added_us']:.0f} us a page")
     if "p95_ms" in result:
         extra.append(f"p95 event to award {result['p95_ms']:.0f} ms")
+    if "ratio_raw" in result:
+        extra.append(f"{result['ratio_raw']}x a raw one-row award task")
     if "us_per_row" in result:
         extra.append(f"{result['us_per_row']:.1f} us/row")
     if "peak_mb" in result:

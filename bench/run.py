@@ -362,19 +362,22 @@ def bench_summary(results, courses=200, per_course=5, types=4, credits_per_type=
                         "ratio": ratio(t_ours, t_floor), "queries": queries, "target": target})
 
 
-def bench_celery(results, events=1000, repeat=2):
+def bench_celery(results, events=1000, repeat=2, processes=None):
     """
-    Sustained awarding through a real Celery worker (one process, solo pool) on a Redis broker:
-    ``events`` passing events sent as fast as this process can, each queued by the plugin's
-    receiver and awarded by the worker, against the same worker running an empty task queued
-    by a receiver of the same events. Awards per second = events / (first event sent to last
-    award written); p95 = the 95th percentile of (award recorded - event sent).
+    Sustained awarding through a real Celery worker on a Redis broker: ``events`` passing events
+    sent as fast as this process can, each queued by the plugin's receiver and awarded by the
+    worker, against the same worker running an empty task queued by a receiver of the same
+    events. Awards per second = events / (first event sent to last award written); p95 = the 95th
+    percentile of (award recorded - event sent).
+
+    ``processes=None`` runs the worker as Tutor runs the LMS's (``celery worker`` with Celery's
+    defaults: the prefork pool, one process per CPU); ``processes=1`` runs one process (solo pool).
     """
     import subprocess  # pylint: disable=import-outside-toplevel
     import tempfile  # pylint: disable=import-outside-toplevel
 
     import redis  # pylint: disable=import-outside-toplevel
-    from django.db import transaction  # pylint: disable=import-outside-toplevel
+    from django.db import connection, transaction  # pylint: disable=import-outside-toplevel
     from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
     from openedx_events.learning.data import (  # pylint: disable=import-outside-toplevel
         CourseData,
@@ -384,7 +387,12 @@ def bench_celery(results, events=1000, repeat=2):
     )
     from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # pylint: disable=import-outside-toplevel
 
-    from bench.tasks import empty_award_task  # pylint: disable=import-outside-toplevel
+    from bench.tasks import (  # pylint: disable=import-outside-toplevel
+        RAW_AWARD_TABLE,
+        create_raw_award_table,
+        empty_award_task,
+        raw_award_task,
+    )
     from credits_plugin.models import AwardedCredit  # pylint: disable=import-outside-toplevel
     from demo.demo_site.celery import app  # pylint: disable=import-outside-toplevel
 
@@ -395,8 +403,8 @@ def bench_celery(results, events=1000, repeat=2):
     except redis.exceptions.ConnectionError:
         print("  Redis does not answer on 127.0.0.1:6379: no sustained-awarding row", file=sys.stderr)
         return
-    course = make_course("course-v1:Bench+Sustained+1", 1)
-    plain = CourseKey.from_string("course-v1:Bench+NoCredits+2")
+    course = make_course(f"course-v1:Bench+Sustained+p{processes or 0}", 1)
+    plain = CourseKey.from_string(f"course-v1:Bench+NoCredits+p{processes or 0}")
     folder = tempfile.mkdtemp(prefix="credits-bench-worker-")
     with open(os.path.join(folder, "bench_worker_settings.py"), "w", encoding="utf-8") as handle:
         handle.write(f"from bench.settings import *\nCELERY_TASK_ALWAYS_EAGER = False\n"
@@ -404,16 +412,20 @@ def bench_celery(results, events=1000, repeat=2):
                      f"CELERY_RESULT_BACKEND = None\n{os.environ.get('CREDITS_BENCH_WORKER_SETTINGS', '')}\n")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench_worker_settings",
                PYTHONPATH=os.pathsep.join([folder, os.getcwd()]))
+    pool = ["--pool=solo"] if processes == 1 else ["--pool=prefork", f"--concurrency={processes or os.cpu_count()}"]
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "demo.demo_site.celery", "worker", "--pool=solo", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "demo.demo_site.celery", "worker", *pool, "-Q", queue,
          "-I", "bench.tasks", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue,
                     result_backend=None)
 
+    create_raw_award_table()
+    floor_task = empty_award_task
+
     def floor_receiver(sender, signal, course_passing_status=None, **kwargs):  # pylint: disable=unused-argument
         data = course_passing_status
-        transaction.on_commit(lambda: empty_award_task.delay(data.user.id, str(data.course.course_key), "passing"))
+        transaction.on_commit(lambda: floor_task.delay(data.user.id, str(data.course.course_key), "passing"))
 
     def send(user_ids, course_key):
         sent = {}
@@ -427,13 +439,25 @@ def bench_celery(results, events=1000, repeat=2):
     def drained():
         return broker.llen(queue) == 0 and not broker.hlen("unacked")
 
-    def run_floor(user_ids):
+    def raw_rows(user_ids):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {RAW_AWARD_TABLE} WHERE course_key = %s AND user_id IN "  # noqa: S608
+                           f"({', '.join(['%s'] * len(user_ids))})", [str(plain), *user_ids])
+            return cursor.fetchone()[0]
+
+    def run_floor(user_ids, task):
+        nonlocal floor_task
+        floor_task = task
         COURSE_PASSING_STATUS_UPDATED.connect(floor_receiver, dispatch_uid="bench_floor")
         try:
             started = time.perf_counter()
             send(user_ids, plain)
-            while not drained():
-                time.sleep(0.005)
+            if task is raw_award_task:  # done when its rows are written (a task is acknowledged when it starts)
+                while raw_rows(user_ids) < len(user_ids):
+                    time.sleep(0.02)
+            else:
+                while not drained():
+                    time.sleep(0.005)
             return time.perf_counter() - started
         finally:
             COURSE_PASSING_STATUS_UPDATED.disconnect(dispatch_uid="bench_floor")
@@ -450,23 +474,28 @@ def bench_celery(results, events=1000, repeat=2):
         return elapsed, latencies[int(0.95 * (len(latencies) - 1))]
 
     try:
-        run_floor(make_users(50, "cw_"))  # the worker is up and warm
-        run_ours(make_users(50, "cwo_"))
-        best_ours = best_floor = float("inf")
+        tag = f"p{processes or 0}"
+        run_floor(make_users(50, f"cw{tag}_"), empty_award_task)  # the worker is up and warm
+        run_floor(make_users(50, f"cw{tag}_"), raw_award_task)
+        run_ours(make_users(50, f"cwo{tag}_"))
+        best_ours = best_floor = best_raw = float("inf")
         p95 = None
         for attempt in range(repeat):
-            best_floor = min(best_floor, run_floor(make_users(events, f"cf{attempt}_")))
-            elapsed, latency = run_ours(make_users(events, f"co{attempt}_"))
+            best_floor = min(best_floor, run_floor(make_users(events, f"cf{tag}{attempt}_"), empty_award_task))
+            best_raw = min(best_raw, run_floor(make_users(events, f"cr{tag}{attempt}_"), raw_award_task))
+            elapsed, latency = run_ours(make_users(events, f"co{tag}{attempt}_"))
             if elapsed < best_ours:
                 best_ours, p95 = elapsed, latency
     finally:
         worker.terminate()
         worker.wait(30)
         broker.delete(queue)
-    results.append({"what": f"sustained awarding through a Celery worker, {events} events",
+    described = "1 process" if processes == 1 else f"{processes or os.cpu_count()} processes (Celery's default)"
+    results.append({"what": f"sustained awarding through a Celery worker of {described}, {events} events",
                     "ours_us": best_ours / events * 1e6, "floor_us": best_floor / events * 1e6,
                     "ratio": ratio(best_ours, best_floor), "awards_per_s": events / best_ours,
                     "empty_per_s": events / best_floor, "p95_ms": p95 * 1e3,
+                    "raw_per_s": events / best_raw, "ratio_raw": ratio(best_ours, best_raw),
                     "target": ">= half the empty task's rate (ratio <= 2)"})
 
 
@@ -682,7 +711,7 @@ def main(argv=None):
         "report": lambda r: bench_report(r, sizes),
         "summary": lambda r: bench_summary(r),
         "pages": lambda r: bench_pages(r),
-        "celery": lambda r: bench_celery(r),
+        "celery": lambda r: (bench_celery(r), bench_celery(r, processes=1)),
         "orm": lambda r: bench_orm(r),
     }
     wanted = [s for s in args.only.split(",") if s] or list(scenarios)
