@@ -25,9 +25,17 @@ from credits_plugin.exceptions import (
     CreditsError,
     CreditsInUse,
     CreditsNotFound,
+    CreditsPermissionDenied,
     CreditsValidationError,
 )
 from credits_plugin.services import backfill as _backfill
+from credits_plugin.services.approval import (
+    approve_designation,
+    can_approve_designations,
+    get_designation,
+    list_designations,
+    reject_designation,
+)
 from credits_plugin.services.awards import (
     award_course_credits,
     get_award,
@@ -94,6 +102,7 @@ __all__ = [
     "CreditsNotFound",
     "CreditsInUse",
     "CreditsConflict",
+    "CreditsPermissionDenied",
     # credit structure
     "list_credit_types",
     "get_credit_type",
@@ -115,6 +124,12 @@ __all__ = [
     "enabled_course_credits",
     "course_cards",
     "course_card",
+    # approval of courses' credits (types that require it)
+    "list_designations",
+    "get_designation",
+    "approve_designation",
+    "reject_designation",
+    "can_approve_designations",
     # awards
     "award_course_credits",
     "manual_award",

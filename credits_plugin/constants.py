@@ -38,6 +38,14 @@ class AwardStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class ApprovalStatus(models.TextChoices):
+    """Whether a course's designation of a credit may award (types that require approval)."""
+
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Waiting for approval")
+    REJECTED = "rejected", _("Rejected")
+
+
 AWARD_TRIGGERS = AwardTrigger.choices
 AWARD_SOURCES = AwardSource.choices
 AWARD_STATUSES = AwardStatus.choices

@@ -4,7 +4,7 @@ Frozen data objects returned by ``credits_plugin.api``.
 Callers never see models or QuerySets: these are plain, immutable values that
 are safe to cache, to pass to templates and to serialise.
 """
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 from uuid import UUID
@@ -23,6 +23,7 @@ __all__ = [
     "CreditData",
     "CreditTotalData",
     "CreditTypeData",
+    "DesignationData",
     "LearnerSummaryData",
     "PublicAwardData",
     "IssuerData",
@@ -41,6 +42,7 @@ class CreditTypeData:
     requires_reference_number: bool
     allow_multiple_per_course: bool
     is_active: bool
+    requires_approval: bool = False
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -62,11 +64,39 @@ class CourseCreditData:
     credit: CreditData
     amount: Decimal
     reference_number: str  # the course-specific number, may be blank
+    approval_status: str = "approved"  # ApprovalStatus: only approved designations award
+    valid_from: Optional[date] = None  # the approval's window: learners who pass inside it are awarded
+    valid_until: Optional[date] = None
+    rejection_reason: str = ""
 
     @property
     def effective_reference_number(self):
         """The number an award carries: the course's own, else the credit's (``AwardSnapshot.of``)."""
         return AwardSnapshot.of(self).reference_number
+
+    @property
+    def is_approved(self):
+        return self.approval_status == "approved"
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class DesignationData:
+    """A course's designation of a credit as the approvals queue sees it: who asked, who decided."""
+
+    id: int
+    course_key: CourseKey
+    course_name: str
+    credit: CreditData
+    amount: Decimal
+    reference_number: str
+    approval_status: str
+    valid_from: Optional[date] = None
+    valid_until: Optional[date] = None
+    requested_by: str = ""  # usernames; blank when unknown or retired
+    approved_by: str = ""
+    approved_at: Optional[datetime] = None
+    rejection_reason: str = ""
+    modified: Optional[datetime] = None
 
 
 @attr.s(frozen=True, auto_attribs=True)

@@ -48,3 +48,10 @@ class CreditsConflict(CreditsError):
 
     error_code = "conflict"
     http_status = 409
+
+
+class CreditsPermissionDenied(CreditsError):
+    """The user may not do this (e.g. decide a course credit they asked for themselves)."""
+
+    error_code = "permission_denied"
+    http_status = 403

@@ -23,8 +23,10 @@ from credits_plugin.constants import (
     AWARD_STATUSES,
     AWARD_TRIGGERS,
     MAX_NAME_LENGTH,
+    MAX_REASON_LENGTH,
     MAX_REFERENCE_LENGTH,
     MAX_UNIT_LENGTH,
+    ApprovalStatus,
     AwardStatus,
     AwardTrigger,
 )
@@ -62,6 +64,16 @@ class CreditType(TimeStampedModel):
     allow_multiple_per_course = models.BooleanField(
         _("allow several per course"), default=True,
         help_text=_("Whether one course may award more than one credit of this type."),
+    )
+    requires_approval = models.BooleanField(
+        _("requires approval"), default=False,
+        help_text=_("A course's credits of this type award only once an approver has approved them "
+                    "(an accrediting body's approval of the course, for a period)."),
+    )
+    approvers = models.ForeignKey(
+        "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("approvers"),
+        help_text=_("Members of this group may approve courses' credits of this type; global staff always may."),
     )
     is_active = models.BooleanField(
         _("active"), default=True,
@@ -150,6 +162,25 @@ class CourseCredit(TimeStampedModel):
         _("course reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="",
         help_text=_("Optional; replaces the credit's reference number for this course."),
     )
+    approval_status = models.CharField(
+        _("approval"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.APPROVED,
+        db_index=True,
+    )
+    valid_from = models.DateField(_("approved from"), null=True, blank=True,
+                                  help_text=_("Learners who pass before this day are not awarded it."))
+    valid_until = models.DateField(_("approved until"), null=True, blank=True,
+                                   help_text=_("Learners who pass after this day are not awarded it."))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    approved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True, default="",
+                                        max_length=MAX_REASON_LENGTH)
     history = HistoricalRecords()
 
     class Meta:

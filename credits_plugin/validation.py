@@ -172,10 +172,25 @@ def clean_type_fields(data, errors):
     if "unit" in data:
         cleaned["unit"] = clean_text(data["unit"], errors, "unit", max_length=MAX_UNIT_LENGTH, required=True,
                                      label=_("Unit"))
-    for flag in ("requires_reference_number", "allow_multiple_per_course", "is_active"):
+    for flag in ("requires_reference_number", "allow_multiple_per_course", "is_active", "requires_approval"):
         if flag in data:
             cleaned[flag] = clean_bool(data[flag], errors, flag)
+    if "approvers" in data:
+        cleaned["approvers"] = _clean_group(data["approvers"], errors)
     return cleaned
+
+
+def _clean_group(value, errors):
+    """The approvers of a type: a Django auth group (or its id), or None for global staff only."""
+    from django.contrib.auth.models import Group  # pylint: disable=import-outside-toplevel
+    if value in (None, ""):
+        return None
+    if isinstance(value, Group):
+        return value
+    group = Group.objects.filter(pk=parse_id(value)).first() if parse_id(value) else None
+    if group is None:
+        errors.add("approvers", _("There is no group with id {id}.").format(id=value))
+    return group
 
 
 def clean_credit_fields(data, errors):

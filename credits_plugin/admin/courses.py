@@ -187,8 +187,8 @@ class CourseCreditForm(ApiCheckedForm):
 @admin.register(CourseCredit)
 class CourseCreditAdmin(ApiSavedAdminMixin, HistoryAdmin):
     form = CourseCreditForm
-    list_display = ("course_key", "credit", "credit_type", "amount", "reference_number")
-    list_filter = (CourseFilter, "credit__credit_type")
+    list_display = ("course_key", "credit", "credit_type", "amount", "reference_number", "approval_status")
+    list_filter = (CourseFilter, "credit__credit_type", "approval_status")
     list_select_related = ("credit__credit_type",)
     search_fields = ("course_key", "credit__name", "credit__credit_type__name")
 

@@ -18,7 +18,8 @@ from credits_plugin.admin.common import (
 )
 from credits_plugin.models import Credit, CreditType
 
-TYPE_FIELDS = ("name", "unit", "description", "requires_reference_number", "allow_multiple_per_course", "is_active")
+TYPE_FIELDS = ("name", "unit", "description", "requires_reference_number", "allow_multiple_per_course",
+               "requires_approval", "approvers", "is_active")
 CREDIT_FIELDS = ("name", "description", "reference_number", "is_active")
 
 
@@ -156,9 +157,9 @@ class CreditInline(admin.TabularInline):
 class CreditTypeAdmin(DeleteThroughApiMixin, HistoryAdmin):
     form = CreditTypeForm
     inlines = [CreditInline]
-    list_display = ("name", "unit", "requires_reference_number", "allow_multiple_per_course", "is_active",
-                    "credit_count")
-    list_filter = ("is_active", "requires_reference_number", "allow_multiple_per_course", "unit")
+    list_display = ("name", "unit", "requires_reference_number", "allow_multiple_per_course", "requires_approval",
+                    "is_active", "credit_count")
+    list_filter = ("is_active", "requires_reference_number", "allow_multiple_per_course", "requires_approval", "unit")
     search_fields = ("name",)
 
     def get_queryset(self, request):

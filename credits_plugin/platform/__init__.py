@@ -34,20 +34,22 @@ __all__ = [
 ]
 
 
-def user_id_batches(queryset, batch_size):
+def user_id_batches(queryset, batch_size, dated_by=None):
     """
     Lists of at most ``batch_size`` user ids from ``queryset`` (rows with a ``user_id``), in
     increasing order, each batch read by keyset (``user_id > last``): bounded memory, and no
-    OFFSET that slows down as the course grows. Shared by the backends.
+    OFFSET that slows down as the course grows. With ``dated_by`` (a field), lists of
+    ``(user_id, that field's value)``. Shared by the backends.
     """
     last_id = 0
     while True:
-        batch = list(queryset.filter(user_id__gt=last_id).order_by("user_id")
-                     .values_list("user_id", flat=True)[:batch_size])
+        page = queryset.filter(user_id__gt=last_id).order_by("user_id")
+        page = page.values_list("user_id", dated_by) if dated_by else page.values_list("user_id", flat=True)
+        batch = list(page[:batch_size])
         if not batch:
             return
         yield batch
-        last_id = batch[-1]
+        last_id = batch[-1][0] if dated_by else batch[-1]
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -126,9 +128,12 @@ def get_issuer(course_key):
     return get_backend().get_issuer(course_key)
 
 
-def iter_passing_user_ids(course_key, batch_size=1000):
-    """Lists of at most ``batch_size`` ids of learners passing the course now, in increasing id order."""
-    return get_backend().iter_passing_user_ids(course_key, batch_size)
+def iter_passing_user_ids(course_key, batch_size=1000, with_pass_dates=False):
+    """
+    Lists of at most ``batch_size`` ids of learners passing the course now, in increasing id order;
+    ``with_pass_dates``: lists of ``(user_id, when they passed)`` (an aware datetime).
+    """
+    return get_backend().iter_passing_user_ids(course_key, batch_size, with_pass_dates)
 
 
 def iter_qualifying_changes(trigger, course_keys, since, batch_size=1000):

@@ -69,14 +69,14 @@ def get_issuer(course_key):
     }
 
 
-def iter_passing_user_ids(course_key, batch_size):
-    """Learners whose persisted course grade passes now (``passed_timestamp`` set), by id."""
+def iter_passing_user_ids(course_key, batch_size, with_pass_dates=False):
+    """Learners whose persisted course grade passes now (``passed_timestamp`` set, their pass date), by id."""
     from lms.djangoapps.grades.models import PersistentCourseGrade
 
     from credits_plugin.platform import user_id_batches
 
     passing = PersistentCourseGrade.objects.filter(course_id=course_key, passed_timestamp__isnull=False)
-    yield from user_id_batches(passing, batch_size)
+    yield from user_id_batches(passing, batch_size, "passed_timestamp" if with_pass_dates else None)
 
 
 def iter_qualifying_changes(trigger, course_keys, since, batch_size):

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
-from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.constants import ApprovalStatus, AwardSource, AwardStatus
 from credits_plugin.data import AwardData, AwardResult, AwardSnapshot, IssuerData, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, CourseCreditSettings, Credit, CreditType
+from credits_plugin.services.approval import award_day, awardable_q
 from credits_plugin.services.convert import award_data
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
@@ -90,8 +91,9 @@ def _new_awards(user_id, username, course_key, snapshots, source):
 
 def _read_course_for_learner(user_id, course_key, trigger=None):
     """
-    In one query: the learner's username, and for each credit the course awards now its
-    ``AwardSnapshot`` with the status of the learner's award of it (None when they have none).
+    In one query: the learner's username, and for each credit the course awards today (approved,
+    today inside the approval's window) its ``AwardSnapshot`` with the status of the learner's
+    award of it (None when they have none).
     With ``trigger``, nothing unless the course's credits are on and it awards on ``trigger``.
     CreditsNotFound for an unknown user when the course has credits to award.
 
@@ -99,7 +101,8 @@ def _read_course_for_learner(user_id, course_key, trigger=None):
     to build, twice the rest of the award task (docs/performance.md, "Hand-written SQL").
     """
     alias = router.db_for_read(CourseCredit)
-    params = [str(course_key), str(course_key), user_id]
+    today = connections[alias].ops.adapt_datefield_value(award_day(None))
+    params = [str(course_key), ApprovalStatus.APPROVED.value, today, today, str(course_key), user_id]
     if trigger is not None:
         params = [str(course_key), str(trigger), *params]
     with connections[alias].cursor() as cursor:
@@ -129,6 +132,9 @@ def _course_for_learner_sql(alias, with_trigger):
             f"a.{quote('status')} "
             f"FROM {table(User)} u {awarding}"
             f"LEFT JOIN {table(CourseCredit)} d ON d.{quote('course_key')} = %s "
+            f"AND d.{quote('approval_status')} = %s "
+            f"AND (d.{quote('valid_from')} IS NULL OR d.{quote('valid_from')} <= %s) "
+            f"AND (d.{quote('valid_until')} IS NULL OR d.{quote('valid_until')} >= %s) "
             f"LEFT JOIN {table(Credit)} c ON c.{quote('id')} = d.{quote('credit_id')} "
             f"LEFT JOIN {table(CreditType)} t ON t.{quote('id')} = c.{quote('credit_type_id')} "
             f"LEFT JOIN {table(AwardedCredit)} a ON a.{quote('user_id')} = u.{user_pk} "
@@ -189,7 +195,8 @@ def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
 
 @transaction.atomic
 def _manual_award(course_key, learner, acting_user, reason, credit_ids):
-    designations = CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
+    designations = (CourseCredit.objects.filter(awardable_q(award_day(None)), course_key=course_key)
+                    .select_related("credit__credit_type"))
     if credit_ids is not None:
         wanted = {parse_id(i) for i in credit_ids}
         if None in wanted:
@@ -199,13 +206,15 @@ def _manual_award(course_key, learner, acting_user, reason, credit_ids):
         unknown = wanted - {d.credit_id for d in designations}
         if unknown:
             raise CreditsValidationError(
-                _("This course does not award the credit(s) {ids}.").format(
+                _("This course does not award the credit(s) {ids} today (not approved, or outside the "
+                  "approval's dates).").format(
                     ids=", ".join(str(i) for i in sorted(unknown, key=str))),
                 field_errors={"credits": [_("Choose among the credits this course awards.")]},
             )
     designations = list(designations)
     if not designations:
-        raise CreditsValidationError(_("This course awards no credits yet."),
+        raise CreditsValidationError(_("This course awards no credits today: none is chosen, approved, or inside "
+                                       "its approval's dates."),
                                      field_errors={"course_id": [_("The course has no credits to award.")]})
     existing = {a.credit_id: a for a in AwardedCredit.objects.select_for_update().filter(
         user=learner, course_key=course_key)}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
-from credits_plugin.constants import AwardSource, AwardStatus
+from credits_plugin.constants import ApprovalStatus, AwardSource, AwardStatus
 from credits_plugin.data import AwardSnapshot
 from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import (
@@ -19,6 +19,7 @@ from credits_plugin.models import (
     CourseCreditReapplication,
     CourseCreditSettings,
 )
+from credits_plugin.services.approval import in_window
 from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
 from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
@@ -47,6 +48,7 @@ class BackfillCounts:
 
 
 def _designations(course_key, *, require_enabled=False):
+    """The course's approved designations (only those award: ``services.approval``)."""
     if require_enabled and not CourseCreditSettings.objects.filter(course_key=course_key, enabled=True).exists():
         raise CreditsValidationError(_("Credits are off for this course: switch them on before a backfill."),
                                      field_errors={"enabled": [_("Switch credits on first.")]})
@@ -54,7 +56,11 @@ def _designations(course_key, *, require_enabled=False):
     if not designations:
         raise CreditsValidationError(_("This course awards no credits yet: choose its credits first."),
                                      field_errors={"course_id": [_("The course has no credits to award.")]})
-    return designations
+    approved = [d for d in designations if d.approval_status == ApprovalStatus.APPROVED]
+    if not approved:
+        raise CreditsValidationError(_("None of this course's credits is approved yet: nothing can be awarded."),
+                                     field_errors={"course_id": [_("The course's credits wait for approval.")]})
+    return approved
 
 
 def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progress=None):
@@ -76,17 +82,23 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
     designations = _designations(course_key, require_enabled=True)
     counts = BackfillCounts(expected_learners=platform.count_passing_users(course_key))
     insert, templates = _award_inserter(designations, course_key)
+    windows = {d.credit_id: (d.valid_from, d.valid_until) for d in designations
+               if d.valid_from is not None or d.valid_until is not None}
     new_uuid = uuid_module.uuid4 if insert.connection.features.has_native_uuid_field else (
         lambda: uuid_module.uuid4().hex)
     # A course where nobody holds an award yet (credits just switched on: the usual backfill) needs no
     # look-up of held awards: the insert skips any award made meanwhile, and its row count says so.
     fresh = not AwardedCredit.objects.filter(course_key=course_key).exists()
-    for user_ids in platform.iter_passing_user_ids(course_key, batch_size):
+    # An approval's window is judged by the day each learner passed, not the day the backfill runs.
+    for batch in platform.iter_passing_user_ids(course_key, batch_size, with_pass_dates=bool(windows)):
+        passed = dict(batch) if windows else dict.fromkeys(batch)
+        user_ids = list(passed)
         held = {} if fresh else dict(
             ((user_id, credit_id), status) for user_id, credit_id, status in AwardedCredit.objects.filter(
                 course_key=course_key, user_id__in=user_ids).values_list("user_id", "credit_id", "status"))
         rows = [(user_id, new_uuid(), *template) for user_id in user_ids
-                for credit_id, template in templates if (user_id, credit_id) not in held]
+                for credit_id, template in templates if (user_id, credit_id) not in held
+                and (credit_id not in windows or in_window(*windows[credit_id], passed[user_id]))]
         inserted = len(rows)
         if not dry_run:
             with transaction.atomic():  # one commit per batch, not one per row

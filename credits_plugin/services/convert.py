@@ -44,6 +44,7 @@ def type_data(row):
         id=row.pk, name=row.name, description=row.description, unit=row.unit,
         requires_reference_number=row.requires_reference_number,
         allow_multiple_per_course=row.allow_multiple_per_course, is_active=row.is_active,
+        requires_approval=row.requires_approval,
     )
 
 
@@ -55,7 +56,9 @@ def credit_data(row):
 
 
 def designation_data(row):
-    return CourseCreditData(credit=credit_data(row.credit), amount=row.amount, reference_number=row.reference_number)
+    return CourseCreditData(credit=credit_data(row.credit), amount=row.amount, reference_number=row.reference_number,
+                            approval_status=row.approval_status, valid_from=row.valid_from,
+                            valid_until=row.valid_until, rejection_reason=row.rejection_reason)
 
 
 def award_data_from_values(values, course_names, course_keys):

@@ -3,10 +3,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from credits_plugin.constants import MAX_REFERENCE_LENGTH, AwardTrigger
+from credits_plugin.constants import MAX_REFERENCE_LENGTH, ApprovalStatus, AwardTrigger
 from credits_plugin.data import CourseCreditSettingsData
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
+from credits_plugin.services.approval import status_for_change
 from credits_plugin.services.convert import designation_data
 from credits_plugin.services.course_cache import CARD_KEY, CARDS_KEY, course_cache_key, forget_structure, read_through
 from credits_plugin.services.db import retry_on_deadlock
@@ -46,14 +47,16 @@ def get_course_settings(course_key):
 
 def enabled_course_credits():
     """
-    ``{course id: (CourseCreditData, ...)}`` for every course whose credits are on: one query.
+    ``{course id: (CourseCreditData, ...)}`` for every course whose credits are on, its approved
+    credits (``services.approval``): one query.
 
     Pages that show many courses at once (the learner dashboard) read this, cached, instead
     of one query per course.
     """
     enabled = CourseCreditSettings.objects.filter(enabled=True).values("course_key")
     result = {}
-    for designation in (CourseCredit.objects.filter(course_key__in=enabled).select_related("credit__credit_type")
+    for designation in (CourseCredit.objects.filter(course_key__in=enabled, approval_status=ApprovalStatus.APPROVED)
+                        .select_related("credit__credit_type")
                         .order_by("course_key", "credit__credit_type__name", "credit__name")):
         result.setdefault(str(designation.course_key), []).append(designation_data(designation))
     return {course_id: tuple(credits) for course_id, credits in result.items()}
@@ -83,7 +86,8 @@ def course_card(course_key):
     def read():  # one query: the designations of the course and its trigger, if its credits are on
         trigger = CourseCreditSettings.objects.filter(course_key=OuterRef("course_key"), enabled=True).values(
             "award_trigger")[:1]
-        rows = (_designations(course_key).annotate(award_trigger=Subquery(trigger))
+        rows = (_designations(course_key).filter(approval_status=ApprovalStatus.APPROVED)
+                .annotate(award_trigger=Subquery(trigger))
                 .filter(award_trigger__isnull=False).order_by("credit__credit_type__name", "credit__name"))
         return tuple({**_card_item(designation_data(d)), "award_trigger": d.award_trigger} for d in rows)
     return read_through(course_cache_key(CARD_KEY, course_key), read)
@@ -201,10 +205,12 @@ def _set_course_settings(course_key, enabled, award_trigger, revoke_on_certifica
         if designation is None:
             designation = CourseCredit(course_key=course_key, credit=credit, amount=amount,
                                        reference_number=reference)
+            status_for_change(designation, credit.credit_type, user, is_new=True)
         elif (designation.amount, designation.reference_number) == (amount, reference):
             continue
-        else:
+        else:  # what an approver approved is no longer what the course says: it needs approving again
             designation.amount, designation.reference_number = amount, reference
+            status_for_change(designation, credit.credit_type, user, is_new=False)
         set_history_user(designation, user)
         designation.save()
     for credit_id, designation in current.items():

@@ -26,10 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
-from credits_plugin.constants import AwardSource, AwardStatus, AwardTrigger
+from credits_plugin.constants import ApprovalStatus, AwardSource, AwardStatus, AwardTrigger
 from credits_plugin.data import AwardData, AwardSnapshot
 from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings, ReconciliationWatermark
+from credits_plugin.services.approval import in_window
 from credits_plugin.services.awards import insert_awards
 from credits_plugin.services.notify import announce_awarded
 from credits_plugin.settings import credits_setting
@@ -91,12 +92,16 @@ def reconcile_course_credits(*, batch_size=None, full=False, dry_run=False):
 
 
 def _awarding_courses(trigger):
-    """``{course key: [AwardSnapshot, ...]}`` of every course whose credits are on and award on ``trigger``."""
+    """
+    ``{course key: [(AwardSnapshot, valid_from, valid_until), ...]}`` of the approved credits of every
+    course whose credits are on and award on ``trigger``.
+    """
     enabled = CourseCreditSettings.objects.filter(enabled=True, award_trigger=trigger).values("course_key")
     courses = {}
-    for designation in (CourseCredit.objects.filter(course_key__in=enabled).select_related("credit__credit_type")
-                        .order_by("course_key", "credit_id")):
-        courses.setdefault(designation.course_key, []).append(AwardSnapshot.of(designation))
+    for designation in (CourseCredit.objects.filter(course_key__in=enabled, approval_status=ApprovalStatus.APPROVED)
+                        .select_related("credit__credit_type").order_by("course_key", "credit_id")):
+        courses.setdefault(designation.course_key, []).append(
+            (AwardSnapshot.of(designation), designation.valid_from, designation.valid_until))
     return courses
 
 
@@ -113,8 +118,9 @@ def _award_missing(batch, courses, source, dry_run):
                   source=source, status=AwardStatus.AWARDED,
                   awarded_at=min(change.qualified_at or now, now))
         for change in batch if change.user_id in usernames  # a learner deleted since: nothing to award
-        for terms in courses.get(change.course_key, ())
+        for terms, valid_from, valid_until in courses.get(change.course_key, ())
         if (change.user_id, change.course_key, terms.credit_id) not in held
+        and in_window(valid_from, valid_until, change.qualified_at or now)
     ]
     if dry_run or not missing:
         return len(missing)

@@ -36,5 +36,8 @@ def retire_learner(user_id):
     CourseCreditReapplication.objects.filter(acting_user_id=user_id).update(acting_user=None)
     for model in AUDITED_MODELS:
         model.history.filter(history_user_id=user_id).update(history_user=None)
+    for field in ("requested_by", "approved_by"):  # who asked for a course's credit, and who decided it
+        CourseCredit.objects.filter(**{f"{field}_id": user_id}).update(**{field: None})
+        CourseCredit.history.filter(**{f"{field}_id": user_id}).update(**{field: None})
     logger.info("Retired user %s: removed %d award row(s).", user_id, removed)
     return removed

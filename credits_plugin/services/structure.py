@@ -69,12 +69,19 @@ def get_credit_type(type_id):
 
 
 def create_credit_type(*, name, unit="hours", description="", requires_reference_number=False,
-                       allow_multiple_per_course=True, is_active=True, user=None):
+                       allow_multiple_per_course=True, is_active=True, requires_approval=None, approvers=None,
+                       user=None):
+    """
+    A new credit type. ``requires_approval`` not given: a type that requires reference numbers (an
+    accrediting body's) requires approval of the courses that carry its credits, others do not.
+    """
     errors = FieldErrors()
     fields = clean_type_fields({
         "name": name, "unit": unit, "description": description,
         "requires_reference_number": requires_reference_number,
         "allow_multiple_per_course": allow_multiple_per_course, "is_active": is_active,
+        "requires_approval": requires_reference_number if requires_approval is None else requires_approval,
+        "approvers": approvers,
     }, errors)
     if not errors and CreditType.objects.filter(name__iexact=fields["name"]).exists():
         errors.add("name", _("A credit type named '{name}' already exists.").format(name=fields["name"]))
@@ -91,7 +98,7 @@ def update_credit_type(type_id, *, user=None, **changes):
     row = _get_type(type_id, lock=True)
     errors = FieldErrors()
     unknown = set(changes) - {"name", "description", "unit", "requires_reference_number",
-                              "allow_multiple_per_course", "is_active"}
+                              "allow_multiple_per_course", "is_active", "requires_approval", "approvers"}
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed."))
     fields = clean_type_fields(changes, errors)
@@ -111,6 +118,11 @@ def update_credit_type(type_id, *, user=None, **changes):
     errors.raise_if_any()
     set_history_user(row, user)
     _save_unique(row, {"name": [_("A credit type with this name already exists.")]})
+    if fields.get("requires_approval") is False:  # nothing left to wait for: what was pending now awards
+        for designation in CourseCredit.objects.filter(credit__credit_type=row, approval_status="pending"):
+            designation.approval_status = "approved"
+            set_history_user(designation, user)
+            designation.save()
     return type_data(row)
 
 

@@ -54,6 +54,7 @@ def _rows(settings, submitted=None, errors=None):
         group["rows"].append({
             "credit": credit, "picked": picked, "amount": amount, "reference": reference,
             "archived": not (credit.is_active and credit.credit_type.is_active),
+            "designation": current,  # its approval state, for types that require approval
             "errors": errors.get(credit.id, {}),
         })
     for group in groups.values():

@@ -124,3 +124,7 @@ REVOCATIONS = (
         "CPA Ontario audit: these CPD hours were already claimed through another provider.",
     ),
 )
+
+# CPA Ontario requires reference numbers, so its courses' credits wait for approval (the default
+# for such a type): the operator approves them for this period when the data is loaded.
+APPROVAL_WINDOW = ("2026-01-01", "2027-12-31")

@@ -179,8 +179,8 @@ def test_first_backfill_skips_the_held_look_up_and_counts_awards_made_meanwhile(
     learners = list(passing_learners(30, enabled_course).order_by("id"))
     real = platform.iter_passing_user_ids
 
-    def batches_with_a_live_award(course_key, batch_size):
-        for index, batch in enumerate(real(course_key, batch_size)):
+    def batches_with_a_live_award(course_key, batch_size, with_pass_dates=False):
+        for index, batch in enumerate(real(course_key, batch_size, with_pass_dates)):
             if index == 1:  # a learner of this batch passes again now: the live receiver awards them
                 api.award_course_credits(batch[0], course_key)
             yield batch

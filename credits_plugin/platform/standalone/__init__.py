@@ -54,12 +54,13 @@ def get_issuer(course_key):
     }
 
 
-def iter_passing_user_ids(course_key, batch_size):
+def iter_passing_user_ids(course_key, batch_size, with_pass_dates=False):
+    """Passing grades by learner id; the demo's grade was passed when it last changed (``modified``)."""
     from credits_plugin.platform import user_id_batches
     from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 
     passing = StandaloneCourseGrade.objects.filter(course_key=course_key, passed=True)
-    yield from user_id_batches(passing, batch_size)
+    yield from user_id_batches(passing, batch_size, "modified" if with_pass_dates else None)
 
 
 def iter_qualifying_changes(trigger, course_keys, since, batch_size):  # pylint: disable=unused-argument

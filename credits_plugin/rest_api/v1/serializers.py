@@ -18,6 +18,9 @@ class CreditTypeSerializer(serializers.Serializer):
     requires_reference_number = serializers.BooleanField(required=False)
     allow_multiple_per_course = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
+    requires_approval = serializers.BooleanField(required=False, help_text=(
+        "courses' credits of this type award only once approved; when creating a type without it, "
+        "it follows requires_reference_number"))
 
 
 class CreditTypeBriefSerializer(serializers.Serializer):
@@ -52,6 +55,37 @@ class DesignationSerializer(serializers.Serializer):
     reference_number = serializers.CharField()
     effective_reference_number = serializers.CharField()
     is_active = serializers.BooleanField(source="credit.is_active")
+    approval_status = serializers.ChoiceField(choices=["approved", "pending", "rejected"], help_text=(
+        "only approved credits are awarded"))
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    rejection_reason = serializers.CharField()
+
+
+class ApprovalSerializer(serializers.Serializer):
+    """A course's credit as the approvals queue shows it."""
+
+    id = serializers.IntegerField()
+    course_id = serializers.CharField(source="course_key")
+    course_name = serializers.CharField()
+    credit = serializers.IntegerField(source="credit.id")
+    name = serializers.CharField(source="credit.name")
+    credit_type = CreditTypeBriefSerializer(source="credit.credit_type")
+    amount = serializers.DecimalField(**AMOUNT)
+    reference_number = serializers.CharField()
+    approval_status = serializers.ChoiceField(choices=["approved", "pending", "rejected"])
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    requested_by = serializers.CharField(help_text="username of who asked for it; blank when unknown")
+    approved_by = serializers.CharField(help_text="username of who decided it")
+    approved_at = serializers.DateTimeField(allow_null=True)
+    rejection_reason = serializers.CharField()
+    modified = serializers.DateTimeField()
+
+
+class ApproveSerializer(serializers.Serializer):
+    valid_from = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD; optional")
+    valid_until = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD; optional")
 
 
 class CourseSettingsSerializer(serializers.Serializer):
@@ -178,3 +212,4 @@ def paginated(serializer_class):
 PaginatedCreditTypes = paginated(CreditTypeSerializer)
 PaginatedCredits = paginated(CreditSerializer)
 PaginatedAwards = paginated(AwardSerializer)
+PaginatedApprovals = paginated(ApprovalSerializer)

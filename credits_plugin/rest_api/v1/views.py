@@ -134,7 +134,7 @@ class CreditTypeListView(CreditsAPIView):
     def post(self, request):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active"))
+                               "allow_multiple_per_course", "is_active", "requires_approval"))
         created = api.create_credit_type(user=request.user, name=data.pop("name", ""), **data)
         return Response(s.CreditTypeSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -148,7 +148,7 @@ class CreditTypeDetailView(CreditsAPIView):
     def patch(self, request, type_id):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active"))
+                               "allow_multiple_per_course", "is_active", "requires_approval"))
         return Response(s.CreditTypeSerializer(api.update_credit_type(type_id, user=request.user, **data)).data)
 
     @documented(responses={204: None, **ERRORS})
@@ -270,6 +270,41 @@ class CourseAwardsView(CreditsAPIView):
         result = api.manual_award(course_key, username, acting_user=request.user, reason=data.get("reason"),
                                   credit_ids=credit_ids)
         return Response(s.AwardSerializer(result.created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class DesignationListView(CreditsAPIView):
+    """The approvals queue: courses' credits of types that require approval, for their approvers."""
+
+    @documented(parameters=[OpenApiParameter("approval_status", str, enum=["pending", "approved", "rejected"]),
+                            *PAGES],
+                responses={200: s.PaginatedApprovals, **ERRORS})
+    def get(self, request):
+        designations = api.list_designations(request.user, request.query_params.get("approval_status"))
+        return paginate(request, designations, s.ApprovalSerializer)
+
+
+class DesignationDecisionView(CreditsAPIView):
+    """Approve (with the approval's dates) or reject (with a reason) a course's credit waiting for approval."""
+
+    decision = None  # "approve" or "reject"
+
+    @documented(request=s.ApproveSerializer, responses={200: s.ApprovalSerializer, **ERRORS})
+    def post(self, request, designation_id):
+        if self.decision == "approve":
+            data = _body(request, ("valid_from", "valid_until"))
+            decided = api.approve_designation(designation_id, acting_user=request.user, **data)
+        else:
+            data = _body(request, ("reason",))
+            decided = api.reject_designation(designation_id, acting_user=request.user, reason=data.get("reason"))
+        return Response(s.ApprovalSerializer(decided).data)
+
+
+class RejectDesignationView(DesignationDecisionView):
+    decision = "reject"
+
+    @documented(request=s.ReasonSerializer, responses={200: s.ApprovalSerializer, **ERRORS})
+    def post(self, request, designation_id):
+        return super().post(request, designation_id)
 
 
 class RevokeAwardView(CreditsAPIView):

@@ -17,6 +17,7 @@ def structure(db):
     """CPA (requires reference numbers, one credit per course) and Management, with credits."""
     StandaloneCourseFactory(course_key=CourseKey.from_string(COURSE_ID), display_name="Credits 101")
     cpa = api.create_credit_type(name="CPA Ontario", unit="CPD hours", requires_reference_number=True,
+                                 requires_approval=False,
                                  allow_multiple_per_course=False)
     management = api.create_credit_type(name="Management", unit="hours")
     ethics = api.create_credit(credit_type_id=cpa.id, name="Ethics", reference_number="CPAO-1")

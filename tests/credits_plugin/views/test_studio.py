@@ -218,3 +218,21 @@ def test_a_french_author_types_amounts_with_a_comma(credits, author):
     assert response.status_code == 400
     assert "Use a point as the decimal separator, as in 2.50." in response.content.decode()
     assert [d.amount for d in api.get_course_settings(COURSE_ID).credits] == [Decimal("0.30")]
+
+
+def test_the_author_sees_each_accredited_credits_approval(author, credits):
+    from credits_plugin.models import CreditType  # pylint: disable=import-outside-toplevel
+    CreditType.objects.filter(name="CPA").update(requires_approval=True)
+    CourseCreditSettingsFactory(enabled=True)
+    ethics = CourseCreditFactory(credit=credits["ethics"], approval_status="pending")
+    CourseCreditFactory(credit=credits["leading"])
+    client = logged_in(author)
+    page = client.get(URL).content.decode()
+    assert "awarded once approved" in page
+    assert "Waiting for approval: learners are not awarded this credit" in page
+    assert page.count('class="approval ') == 1  # Management needs no approval: nothing is said
+    CourseCredit.objects.filter(pk=ethics.pk).update(approval_status="rejected", rejection_reason="No outline.")
+    assert "Rejected: No outline." in client.get(URL).content.decode()
+    import datetime  # pylint: disable=import-outside-toplevel
+    CourseCredit.objects.filter(pk=ethics.pk).update(approval_status="approved", valid_until=datetime.date(2027, 6, 30))
+    assert "Approved for learners who pass by" in client.get(URL).content.decode()

@@ -88,6 +88,7 @@ class DemoDataLoader:
         types = self.load_credit_types()
         credits = self.load_credits(types)
         self.load_courses(credits)
+        self.load_approvals()
         self.load_grades()
         self.load_awards()
         return self.created
@@ -170,6 +171,16 @@ class DemoDataLoader:
                           "reference_number": d.reference_number} for d in spec.credits],
             )
             self.count(_("course credit settings"))
+
+    def load_approvals(self):
+        """The operator approves the demo courses' credits that wait for approval (CPA Ontario's)."""
+        operator = self.users[sample_data.OPERATOR]
+        valid_from, valid_until = sample_data.APPROVAL_WINDOW
+        for designation in api.list_designations(operator, approval_status="pending"):
+            if str(designation.course_key) in sample_data.COURSE_IDS:
+                api.approve_designation(designation.id, acting_user=operator, valid_from=valid_from,
+                                        valid_until=valid_until)
+                self.count(_("approvals"))
 
     def load_awards(self):
         """Automatic awards for passing learners, then the manual award and the revocation."""

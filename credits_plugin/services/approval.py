@@ -1,0 +1,188 @@
+"""
+Approval of courses' credits (accredited designations).
+
+A credit type can require approval (``CreditType.requires_approval``): an accrediting body
+approves a course for an amount of its credit, for a period. A course's designation of a credit
+of such a type is ``pending`` when it is made, and again whenever its amount or reference number
+changes; an approver (global staff, or a member of the type's approvers group) approves it, with
+an optional window (``valid_from``, ``valid_until``), or rejects it with a reason. Whoever asked
+for a designation cannot decide it. Only approved designations award, on every path (events,
+backfill, reconciliation, manual awards), and only to learners whose pass date falls inside the
+window: ``awardable_on`` is the one rule they all apply.
+"""
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credits_plugin import platform
+from credits_plugin.constants import ApprovalStatus
+from credits_plugin.data import DesignationData
+from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsPermissionDenied, CreditsValidationError
+from credits_plugin.models import CourseCredit
+from credits_plugin.services.convert import credit_data
+from credits_plugin.services.structure import set_history_user
+from credits_plugin.validation import FieldErrors, clean_reason, parse_id
+
+
+def awardable_q(day, prefix=""):
+    """The designations that award a learner who passed on ``day``: approved, and the day inside their window."""
+    return (Q(**{f"{prefix}approval_status": ApprovalStatus.APPROVED})
+            & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}))
+            & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day})))
+
+
+def in_window(valid_from, valid_until, when):
+    """Whether a learner who passed at ``when`` (a date or datetime) is inside an approval's window."""
+    day = award_day(when)
+    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
+
+
+def award_day(when):
+    """The calendar day (in the site's time zone) of a date or datetime; today for None."""
+    if when is None:
+        return timezone.localdate()
+    if isinstance(when, datetime.datetime):
+        return timezone.localdate(when) if timezone.is_aware(when) else when.date()
+    return when
+
+
+def status_for_change(designation, credit_type, user, *, is_new):
+    """
+    Set a designation's approval state for a new designation or a change of its amount or
+    reference number: approved for types without approval, else pending (asked for by ``user``).
+    """
+    if not credit_type.requires_approval:
+        if is_new:
+            designation.approval_status = ApprovalStatus.APPROVED
+        return
+    designation.approval_status = ApprovalStatus.PENDING
+    designation.requested_by = user if getattr(user, "pk", None) else None
+    designation.approved_by, designation.approved_at, designation.rejection_reason = None, None, ""
+
+
+def can_approve(user, credit_type):
+    """Global staff, and members of the type's approvers group, may decide its designations."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return credit_type.approvers_id is not None and user.groups.filter(pk=credit_type.approvers_id).exists()
+
+
+def can_approve_designations(user):
+    """Whether ``user`` may decide the designations of at least one type."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or user.groups.filter(
+        pk__in=_approver_groups()).exists()
+
+
+def _approver_groups():
+    from credits_plugin.models import CreditType  # pylint: disable=import-outside-toplevel
+    return CreditType.objects.filter(approvers__isnull=False).values("approvers")
+
+
+def _visible_to(user):
+    queryset = CourseCredit.objects.select_related("credit__credit_type", "requested_by", "approved_by")
+    if user.is_staff or user.is_superuser:
+        return queryset
+    return queryset.filter(credit__credit_type__approvers__in=user.groups.all())
+
+
+def list_designations(user, approval_status=None):
+    """The designations of types that require approval which ``user`` may decide, oldest change first."""
+    if not can_approve_designations(user):
+        raise CreditsPermissionDenied(_("Only approvers of a credit type and global staff see the approvals."))
+    if approval_status not in (None, "") and approval_status not in ApprovalStatus.values:
+        raise CreditsValidationError(
+            _("Filter by one of: {choices}.").format(choices=", ".join(ApprovalStatus.values)),
+            field_errors={"approval_status": [_("Unknown approval status.")]})
+    queryset = _visible_to(user).filter(credit__credit_type__requires_approval=True).order_by("modified", "pk")
+    if approval_status:
+        queryset = queryset.filter(approval_status=approval_status)
+    rows = list(queryset)
+    names = platform.get_course_names({row.course_key for row in rows}) if rows else {}
+    return [_designation(row, names) for row in rows]
+
+
+def get_designation(user, designation_id):
+    row = _find(user, designation_id)
+    return _designation(row, platform.get_course_names([row.course_key]))
+
+
+def approve_designation(designation_id, *, acting_user, valid_from=None, valid_until=None):
+    """Approve a pending designation, for the window given (both ends optional)."""
+    errors = FieldErrors()
+    valid_from = _clean_date(valid_from, errors, "valid_from")
+    valid_until = _clean_date(valid_until, errors, "valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        errors.add("valid_until", _("The end of the approval cannot come before its start."))
+    errors.raise_if_any()
+    return _decide(designation_id, acting_user, ApprovalStatus.APPROVED,
+                   {"valid_from": valid_from, "valid_until": valid_until, "rejection_reason": ""})
+
+
+def reject_designation(designation_id, *, acting_user, reason):
+    """Reject a pending designation, with a reason the course's authors will read."""
+    errors = FieldErrors()
+    reason = clean_reason(reason, errors)
+    errors.raise_if_any()
+    return _decide(designation_id, acting_user, ApprovalStatus.REJECTED,
+                   {"rejection_reason": reason, "valid_from": None, "valid_until": None})
+
+
+def _decide(designation_id, acting_user, status, fields):
+    with transaction.atomic():
+        row = _find(acting_user, designation_id, lock=True)
+        if row.approval_status != ApprovalStatus.PENDING:
+            raise CreditsConflict(_("This course credit was already decided ({status}).").format(
+                status=ApprovalStatus(row.approval_status).label))
+        if row.requested_by_id is not None and row.requested_by_id == acting_user.pk:
+            raise CreditsPermissionDenied(_("You asked for this course credit: another approver must decide it."))
+        row.approval_status = status
+        row.approved_by, row.approved_at = acting_user, timezone.now()
+        for name, value in fields.items():
+            setattr(row, name, value)
+        set_history_user(row, acting_user)
+        row.save()  # forgets the course's cached answers on commit (apps.ready)
+    return _designation(row, platform.get_course_names([row.course_key]))
+
+
+def _find(user, designation_id, *, lock=False):
+    """A designation of a type requiring approval that ``user`` may decide; the same error for any other id."""
+    if not can_approve_designations(user):
+        raise CreditsPermissionDenied(_("Only approvers of a credit type and global staff decide its course credits."))
+    queryset = CourseCredit.objects.select_related("credit__credit_type", "requested_by", "approved_by")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    row = queryset.filter(pk=parse_id(designation_id), credit__credit_type__requires_approval=True).first()
+    if row is None or not can_approve(user, row.credit.credit_type):
+        raise CreditsNotFound(_("There is no such course credit for you to decide."))
+    return row
+
+
+def _clean_date(value, errors, field):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, _("Give a date as YYYY-MM-DD."))
+        return None
+
+
+def _designation(row, names):
+    return DesignationData(
+        id=row.pk, course_key=row.course_key, course_name=names.get(str(row.course_key), str(row.course_key)),
+        credit=credit_data(row.credit), amount=row.amount, reference_number=row.reference_number,
+        approval_status=row.approval_status, valid_from=row.valid_from, valid_until=row.valid_until,
+        requested_by=row.requested_by.username if row.requested_by else "",
+        approved_by=row.approved_by.username if row.approved_by else "",
+        approved_at=row.approved_at, rejection_reason=row.rejection_reason, modified=row.modified,
+    )
+
