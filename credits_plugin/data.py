@@ -244,3 +244,7 @@ class PublicAwardData:
     revoked_at: Optional[datetime] = None
     issuer: Optional[IssuerData] = None
     certificate_url: str = ""  # the learner's certificate for the course, where one can be viewed
+    source: str = ""  # how it was awarded: AwardSource (passing, certificate, manual, backfill)
+    source_label: str = ""  # the same, in words
+    approved_from: Optional[date] = None  # the course's approval by the accrediting body, for accredited credits
+    approved_until: Optional[date] = None

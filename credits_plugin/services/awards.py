@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from credits_plugin import platform
 from credits_plugin.constants import ApprovalStatus, AwardSource, AwardStatus
@@ -321,6 +322,10 @@ def get_public_award(award_uuid):
     """
     award = _find_award(award_uuid)
     data = award_data(award, platform.get_course_names([award.course_key]))
+    approval = (CourseCredit.objects.filter(course_key=award.course_key, credit_id=award.credit_id,
+                                            credit__credit_type__requires_approval=True,
+                                            approval_status=ApprovalStatus.APPROVED)
+                .values("valid_from", "valid_until").first() or {})
     return PublicAwardData(
         uuid=data.uuid, learner_name=platform.get_learner_name(award.user), course_key=data.course_key,
         course_name=data.course_name, credit_name=data.credit_name, credit_type_name=data.credit_type_name,
@@ -328,7 +333,18 @@ def get_public_award(award_uuid):
         awarded_at=data.awarded_at, revoked_at=data.revoked_at,
         issuer=IssuerData(**platform.get_issuer(award.course_key)),
         certificate_url=get_certificate_urls(award.user, [award.course_key]).get(str(award.course_key), ""),
+        source=award.source, source_label=str(SOURCE_LABELS.get(award.source, award.source)),
+        approved_from=approval.get("valid_from"), approved_until=approval.get("valid_until"),
     )
+
+
+# How an award was made, as the public record says it.
+SOURCE_LABELS = {
+    AwardSource.PASSING: gettext_lazy("Automatically, when the learner passed the course"),
+    AwardSource.CERTIFICATE: gettext_lazy("Automatically, when the learner's certificate was issued"),
+    AwardSource.BACKFILL: gettext_lazy("Automatically, after the fact, to a learner who had passed the course"),
+    AwardSource.MANUAL: gettext_lazy("By hand, by a member of the course staff, with a recorded reason"),
+}
 
 
 def get_certificate_urls(user, course_keys):

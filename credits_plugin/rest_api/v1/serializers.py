@@ -174,6 +174,12 @@ class LearnerSummarySerializer(serializers.Serializer):
     awards = SummaryAwardSerializer(many=True)
 
 
+class IssuerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField()
+    organization = serializers.CharField()
+
+
 class PublicAwardSerializer(serializers.Serializer):
     """What anyone may see of one award: no username, no email."""
 
@@ -189,6 +195,13 @@ class PublicAwardSerializer(serializers.Serializer):
     status = serializers.CharField()
     awarded_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)
+    source = serializers.ChoiceField(choices=["passing", "certificate", "manual", "backfill"],
+                                     help_text="how it was awarded")
+    issuer = IssuerSerializer(allow_null=True)
+    valid_from = serializers.DateField(source="approved_from", allow_null=True, help_text=(
+        "for an accredited credit: the start of the course's approval"))
+    valid_until = serializers.DateField(source="approved_until", allow_null=True, help_text=(
+        "for an accredited credit: the end of the course's approval"))
 
 
 class ErrorSerializer(serializers.Serializer):

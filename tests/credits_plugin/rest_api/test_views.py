@@ -317,7 +317,8 @@ def test_public_award_shows_no_username_or_email(as_user, users, structure):
     text = str(body)
     assert "learner@example.com" not in text and "'learner'" not in text
     assert set(body) == {"uuid", "learner_name", "course_id", "course_name", "credit_name", "credit_type_name",
-                         "amount", "unit", "reference_number", "status", "awarded_at", "revoked_at"}
+                         "amount", "unit", "reference_number", "status", "awarded_at", "revoked_at",
+                         "source", "issuer", "valid_from", "valid_until"}
 
 
 def test_jwt_authentication(users, structure):

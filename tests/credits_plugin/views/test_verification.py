@@ -59,3 +59,27 @@ def test_a_failing_certificate_look_up_leaves_the_page_without_the_link(award, m
     assert response.status_code == 200
     html = response.content.decode()
     assert "This credit is valid" in html and "/certificates/" not in html
+
+
+def test_the_record_says_how_it_was_awarded_and_the_courses_approval(course_key, staff_user):
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.models import CourseCredit  # pylint: disable=import-outside-toplevel
+    designation = CourseCreditFactory(credit__name="Ethics", credit__credit_type__requires_approval=True,
+                                      valid_from=datetime.date(2026, 1, 1), valid_until=datetime.date(2030, 12, 31))
+    learner = UserFactory(username="lee")
+    automatic = api.award_course_credits(learner, COURSE_ID).created[0]
+    html = Client().get(f"/credits/awards/{automatic.uuid}/").content.decode()
+    assert "Automatically, when the learner passed the course" in html
+    assert "Course approved" in html and "2030" in html
+    record = Client().get(f"/api/credits/v1/awards/{automatic.uuid}/").json()
+    assert (record["source"], record["valid_from"], record["valid_until"]) == ("passing", "2026-01-01", "2030-12-31")
+    assert record["issuer"]["organization"] == "TestX"
+    other = UserFactory(username="ben")
+    manual = api.manual_award(COURSE_ID, other, acting_user=staff_user, reason="Attended in person").created[0]
+    html = Client().get(f"/credits/awards/{manual.uuid}/").content.decode()
+    assert "By hand, by a member of the course staff" in html
+    CourseCredit.objects.filter(pk=designation.pk).update(approval_status="pending")  # changed since: no window
+    record = Client().get(f"/api/credits/v1/awards/{manual.uuid}/").json()
+    assert (record["source"], record["valid_until"]) == ("manual", None)
+    assert "Course approved" not in Client().get(f"/credits/awards/{manual.uuid}/").content.decode()
