@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credits_plugin import api
+from credits_plugin.admin.approvals import ApprovalActionsMixin
 from credits_plugin.admin.common import (
     ApiCheckedForm,
     ApiSavedAdminMixin,
@@ -185,7 +186,7 @@ class CourseCreditForm(ApiCheckedForm):
 
 
 @admin.register(CourseCredit)
-class CourseCreditAdmin(ApiSavedAdminMixin, HistoryAdmin):
+class CourseCreditAdmin(ApprovalActionsMixin, ApiSavedAdminMixin, HistoryAdmin):
     form = CourseCreditForm
     list_display = ("course_key", "credit", "credit_type", "amount", "reference_number", "approval_status")
     list_filter = (CourseFilter, "credit__credit_type", "approval_status")

@@ -155,9 +155,9 @@ def _find(user, designation_id, *, lock=False):
     """A designation of a type requiring approval that ``user`` may decide; the same error for any other id."""
     if not can_approve_designations(user):
         raise CreditsPermissionDenied(_("Only approvers of a credit type and global staff decide its course credits."))
-    queryset = CourseCredit.objects.select_related("credit__credit_type", "requested_by", "approved_by")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
+    # Locking locks the designation's row only (MariaDB has no FOR UPDATE OF): its relations load after.
+    queryset = CourseCredit.objects.select_for_update() if lock else CourseCredit.objects.select_related(
+        "credit__credit_type", "requested_by", "approved_by")
     row = queryset.filter(pk=parse_id(designation_id), credit__credit_type__requires_approval=True).first()
     if row is None or not can_approve(user, row.credit.credit_type):
         raise CreditsNotFound(_("There is no such course credit for you to decide."))

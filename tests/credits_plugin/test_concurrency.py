@@ -80,3 +80,31 @@ def test_concurrent_first_settings_of_a_course_never_error_out(course_key):
     results = run_together(save)
     assert any(r is not None for r in results)
     assert len(api.get_course_settings(COURSE_ID).credits) == 1
+
+
+def test_concurrent_decisions_on_one_course_credit_leave_one(course_key):
+    """Approvers deciding the same course credit at once: one decision stands, the others are told (409)."""
+    from credits_plugin.models import CourseCredit  # pylint: disable=import-outside-toplevel
+    from tests.factories import CreditFactory, UserFactory  # pylint: disable=import-outside-toplevel
+
+    approvers = [UserFactory(username=f"approver{i}", is_staff=True) for i in range(WORKERS)]
+    for _round in range(3):
+        designation = CourseCreditFactory(credit=CreditFactory(credit_type__requires_approval=True),
+                                          approval_status="pending")
+        turn, lock = iter(range(WORKERS)), threading.Lock()
+
+        def decide(designation=designation, turn=turn, lock=lock):
+            with lock:
+                index = next(turn)
+            try:
+                if index % 2:
+                    return api.reject_designation(designation.pk, acting_user=approvers[index], reason="No")
+                return api.approve_designation(designation.pk, acting_user=approvers[index])
+            except api.CreditsConflict:
+                return None
+
+        results = [r for r in run_together(decide) if r is not None]
+        assert len(results) == 1
+        row = CourseCredit.objects.get(pk=designation.pk)
+        assert (row.approval_status, row.approved_by.username) == (results[0].approval_status, results[0].approved_by)
+        assert CourseCredit.history.filter(id=designation.pk, approval_status__in=["approved", "rejected"]).count() == 1

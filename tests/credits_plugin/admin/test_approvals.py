@@ -1,0 +1,58 @@
+"""The admin's approvals: approve for dates, or reject with a reason, the selected course credits."""
+import datetime
+
+import pytest
+
+from credits_plugin.models import CourseCredit
+from tests.credits_plugin.admin.helpers import ADMIN, text
+from tests.factories import CourseCreditFactory, CreditFactory, CreditTypeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = f"{ADMIN}/coursecredit/"
+
+
+@pytest.fixture
+def waiting(db):
+    cpa = CreditTypeFactory(name="CPA", requires_reference_number=True, requires_approval=True)
+    author = UserFactory(username="author")
+    return [CourseCreditFactory(credit=CreditFactory(credit_type=cpa, name=name), approval_status="pending",
+                                requested_by=author) for name in ("Ethics", "Tax")]
+
+
+def post(client, action, ids, **data):
+    return client.post(URL, {"action": action, "_selected_action": [str(i) for i in ids], **data})
+
+
+def test_the_list_filters_by_approval_and_approves_for_dates(admin_client, waiting):
+    page = text(admin_client.get(f"{URL}?approval_status__exact=pending"))
+    assert "Waiting for approval" in page and "Ethics" in page
+    ids = [d.pk for d in waiting]
+    asked = post(admin_client, "approve_designations", ids)
+    assert asked.status_code == 200 and "Approved for learners who pass from (optional)" in text(asked)
+    assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}  # nothing yet
+    done = post(admin_client, "approve_designations", ids, confirm_decision="yes", valid_from="2026-01-01",
+                valid_until="2027-12-31")
+    assert done.status_code == 302
+    assert set(CourseCredit.objects.values_list("approval_status", "valid_until")) == {
+        ("approved", datetime.date(2027, 12, 31))}
+
+
+def test_bad_dates_and_a_missing_reason_change_nothing(admin_client, waiting):
+    ids = [d.pk for d in waiting]
+    page = post(admin_client, "approve_designations", ids, confirm_decision="yes", valid_from="2027-01-01",
+                valid_until="2026-01-01")
+    assert page.status_code == 200 and "cannot come before its start" in text(page)
+    page = post(admin_client, "reject_designations", ids, confirm_decision="yes", reason=" ")
+    assert page.status_code == 200 and "reason" in text(page).lower()
+    assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}
+    done = post(admin_client, "reject_designations", ids, confirm_decision="yes", reason="No outline.")
+    assert done.status_code == 302
+    assert set(CourseCredit.objects.values_list("approval_status", "rejection_reason")) == {
+        ("rejected", "No outline.")}
+
+
+def test_whoever_asked_cannot_approve_here_either(admin_client, admin_user, waiting):
+    CourseCredit.objects.filter(pk=waiting[1].pk).update(requested_by=admin_user)
+    page = post(admin_client, "approve_designations", [d.pk for d in waiting], confirm_decision="yes")
+    assert page.status_code == 200 and "another approver must decide it" in text(page)
+    assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}  # all or none
