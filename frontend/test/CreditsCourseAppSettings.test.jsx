@@ -72,6 +72,29 @@ describe('CreditsCourseAppSettings', () => {
     expect(onSaved).toHaveBeenCalledTimes(1);
   });
 
+  it('says whether each credit that needs approval is approved, waiting or rejected', async () => {
+    const user = userEvent.setup();
+    api.onGet(COURSE).reply(200, f.courseSettings);
+    const first = renderInLocale(<CreditsCourseAppSettings courseId={f.COURSE_ID} onClose={() => {}} />);
+    await screen.findByRole('switch', { name: 'Award credits in this course' });
+    const [ethics, leadership] = rows();
+    expect(within(ethics).getByText('Approved for learners who pass from January 1, 2026 to December 31, 2027.'))
+      .toBeInTheDocument();
+    expect(within(leadership).queryByText(/approv/i)).toBeNull(); // Management needs no approval
+    await user.clear(within(ethics).getByLabelText('Amount (hours)'));
+    await user.type(within(ethics).getByLabelText('Amount (hours)'), '4');
+    expect(within(ethics).getByText(/^Saving asks for approval/)).toBeInTheDocument();
+    first.unmount();
+
+    const [saved] = f.courseSettings.credits;
+    api.onGet(COURSE).reply(200, {
+      ...f.courseSettings,
+      credits: [{ ...saved, approval_status: 'rejected', rejection_reason: 'No ethics outline.' }],
+    });
+    renderInLocale(<CreditsCourseAppSettings courseId={f.COURSE_ID} onClose={() => {}} />);
+    expect(await screen.findByText(/^Rejected: No ethics outline\. Learners are not awarded/)).toBeInTheDocument();
+  });
+
   it("shows the API's field errors next to the fields they concern", async () => {
     const user = userEvent.setup();
     api.onGet(COURSE).reply(200, f.courseSettings);

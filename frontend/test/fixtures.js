@@ -11,8 +11,12 @@ export const PATHS = {
 
 export const COURSE_ID = 'course-v1:Acme+ETH101+2025';
 
-const cpa = { id: 1, name: 'CPA Ontario', unit: 'hours', requires_reference_number: true };
-const management = { id: 2, name: 'Management', unit: 'points', requires_reference_number: false };
+const cpa = {
+  id: 1, name: 'CPA Ontario', unit: 'hours', requires_reference_number: true, requires_approval: true,
+};
+const management = {
+  id: 2, name: 'Management', unit: 'points', requires_reference_number: false, requires_approval: false,
+};
 
 export const learnerSummary = {
   username: 'ada',
@@ -57,6 +61,10 @@ export const courseSettings = {
       reference_number: '',
       effective_reference_number: 'CPA-2025-17',
       is_active: true,
+      approval_status: 'approved',
+      valid_from: '2026-01-01',
+      valid_until: '2027-12-31',
+      rejection_reason: '',
     },
     {
       credit: 12,
@@ -66,6 +74,10 @@ export const courseSettings = {
       reference_number: '',
       effective_reference_number: '',
       is_active: true,
+      approval_status: 'approved',
+      valid_from: null,
+      valid_until: null,
+      rejection_reason: '',
     },
   ],
 };

@@ -28,6 +28,7 @@ class CreditTypeBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
     unit = serializers.CharField()
     requires_reference_number = serializers.BooleanField()
+    requires_approval = serializers.BooleanField()
 
 
 class CreditSerializer(serializers.Serializer):

@@ -4,6 +4,35 @@ import { useIntl } from '@edx/frontend-platform/i18n';
 import { Button, Form } from '@openedx/paragon';
 
 import messages from '../messages';
+import { rowApproval } from '../data/settingsForm';
+
+const localDate = (intl, isoDate) => intl.formatDate(new Date(`${isoDate}T00:00:00`), { dateStyle: 'long' });
+
+/** Whether learners are awarded this credit yet, for credit types that require approval. */
+export const approvalText = (intl, row) => {
+  const approval = rowApproval(row);
+  if (approval.status === 'pending') {
+    return intl.formatMessage(messages.settingsApprovalPending);
+  }
+  if (approval.status === 'rejected') {
+    return intl.formatMessage(messages.settingsApprovalRejected, { reason: approval.rejectionReason });
+  }
+  if (approval.status === 'approved') {
+    const start = approval.validFrom && localDate(intl, approval.validFrom);
+    const end = approval.validUntil && localDate(intl, approval.validUntil);
+    if (start && end) {
+      return intl.formatMessage(messages.settingsApprovalWindow, { start, end });
+    }
+    if (end) {
+      return intl.formatMessage(messages.settingsApprovalUntil, { end });
+    }
+    if (start) {
+      return intl.formatMessage(messages.settingsApprovalFrom, { start });
+    }
+    return intl.formatMessage(messages.settingsApprovalApproved);
+  }
+  return intl.formatMessage(messages.settingsApprovalNew);
+};
 
 /** The messages of one field, each prefixed "Error:" (never colour alone). */
 export const FieldErrors = ({ errors = undefined }) => {
@@ -53,6 +82,11 @@ const DesignationRow = ({
           ))}
         </Form.Control>
         <FieldErrors errors={errors.credit} />
+        {chosen?.credit_type?.requires_approval && (
+          <Form.Text className="course-credits-approval" data-status={rowApproval(row).status}>
+            {approvalText(intl, row)}
+          </Form.Text>
+        )}
       </Form.Group>
       <Form.Group controlId={`${prefix}-amount`} isInvalid={Boolean(errors.amount)}>
         <Form.Label>

@@ -21,8 +21,33 @@ export function toForm(settings) {
       credit: String(item.credit),
       amount: item.amount,
       referenceNumber: item.reference_number || '',
+      saved: savedApproval(item),
     })),
   };
+}
+
+/** What the server says of a saved credit's approval, and the values it was approved for. */
+function savedApproval(item) {
+  return {
+    credit: String(item.credit),
+    amount: item.amount,
+    referenceNumber: item.reference_number || '',
+    status: item.approval_status || 'approved',
+    validFrom: item.valid_from || null,
+    validUntil: item.valid_until || null,
+    rejectionReason: item.rejection_reason || '',
+  };
+}
+
+/**
+ * The approval a row shows, for credit types that require approval: the saved state while the row
+ * still says what was saved ("approved", "pending", "rejected"), else "new" (saving asks for approval).
+ */
+export function rowApproval(row) {
+  const { saved } = row;
+  const unchanged = saved && saved.credit === row.credit && saved.referenceNumber === row.referenceNumber.trim()
+    && Number(saved.amount) === Number(String(row.amount).trim().replace(',', '.'));
+  return unchanged ? saved : { status: 'new' };
 }
 
 /** The PUT body (CourseSettingsWrite). Rows keep their order, so errors come back by row index. */

@@ -40,7 +40,7 @@ def test_staff_creates_a_type_and_a_credit(as_user, users):
                          format="json")
     assert credit.status_code == 201
     assert credit.json()["credit_type"] == {"id": type_id, "name": "CPA", "unit": "CPD hours",
-                                            "requires_reference_number": True}
+                                            "requires_reference_number": True, "requires_approval": True}
     listing = client.get(f"{API}/credits/", {"credit_type": type_id}).json()
     assert listing["count"] == 1 and listing["results"][0]["name"] == "Ethics"
     assert CreditType.history.get(id=type_id).history_user == users["global_staff"]
@@ -95,7 +95,7 @@ def test_course_get_and_put(as_user, users, structure):
     assert body["enabled"] is True and len(body["credits"]) == 2
     ethics = next(c for c in body["credits"] if c["name"] == "Ethics")
     assert ethics["credit_type"] == {"id": structure["cpa"].pk, "name": "CPA", "unit": "CPD hours",
-                                     "requires_reference_number": True}
+                                     "requires_reference_number": True, "requires_approval": False}
     assert ethics["amount"] == "2.50"
 
     client = as_user(users["course_staff"])
