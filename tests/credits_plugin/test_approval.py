@@ -204,3 +204,23 @@ def test_retirement_unlinks_who_asked_and_who_decided(accredited, people):
     assert not CourseCredit.history.filter(history_user_id__in=people_ids)
     assert not CourseCredit.history.filter(requested_by_id__in=people_ids)
     assert not CourseCredit.history.filter(approved_by_id__in=people_ids)
+
+
+def test_learners_and_the_public_see_only_approved_credits_the_author_sees_all(accredited, people):
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+    from rest_framework.test import APIClient  # pylint: disable=import-outside-toplevel
+
+    from credits_xblock.state import Learner, build_state  # pylint: disable=import-outside-toplevel
+    from tests.credits_xblock.runtime import usage_key  # pylint: disable=import-outside-toplevel
+    public = APIClient().get(f"/api/credits/v1/courses/{COURSE_ID}/").json()
+    assert [c["name"] for c in public["credits"]] == ["Leading"]
+    author = APIClient()
+    author.force_authenticate(people["author"])
+    assert {c["name"]: c["approval_status"] for c in author.get(f"/api/credits/v1/courses/{COURSE_ID}/").json()[
+        "credits"]} == {"Ethics": "pending", "Leading": "approved"}
+    state = build_state(usage_key(), Learner(), load_api=lambda: api, show_learner_status=False, gettext=str)
+    assert [c["name"] for c in state["credits"]] == ["Leading"]  # the XBlock too
+    staff = Client()
+    staff.force_login(people["staff"])
+    panel = staff.get(f"/credits/instructor/{COURSE_ID}/").content.decode()
+    assert "waiting for approval: not awarded yet" in panel

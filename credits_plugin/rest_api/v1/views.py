@@ -2,6 +2,7 @@
 Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
 and shapes the answer; rules and validation live in the API.
 """
+import attr
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.openapi import AutoSchema
@@ -204,8 +205,11 @@ class CourseCreditsView(CreditsAPIView):
     @documented(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERRORS})
     def get(self, request, course_id):
         settings = api.get_course_settings(course_id)
-        if not settings.enabled and not api.can_change_course(request.user, settings.course_key):
+        author = api.can_change_course(request.user, settings.course_key)
+        if not settings.enabled and not author:
             raise NotFound("This course does not award credits.")
+        if not author:  # learners and the public see the credits the course awards: the approved ones
+            settings = attr.evolve(settings, credits=tuple(c for c in settings.credits if c.is_approved))
         return Response(s.CourseSettingsSerializer(settings).data)
 
     @documented(parameters=[COURSE_ID], request=s.CourseSettingsWriteSerializer,
