@@ -1,5 +1,5 @@
 """
-The ``course_credits`` Studio course app: "Credits" in Pages & Resources, with an
+The ``course_credits`` Studio course app: "Course credits" in Pages & Resources, with an
 on/off toggle (the course's ``enabled`` setting) and a link to the settings page.
 
 Registered with the entry point group ``openedx.course_app``.
@@ -14,7 +14,7 @@ class CreditsCourseApp(api.course_app_base()):
     """Course credits, as a course app of Studio's Pages & Resources."""
 
     app_id = "course_credits"
-    name = _("Credits")
+    name = _("Course credits")
     description = _("Award continuing-education and accredited credits to learners who pass the course.")
     documentation_links = {"learn_more_configuration": ""}
 

@@ -16,7 +16,7 @@ ADMIN_PAGES = (
     (_("Credit types"), "credits_plugin/credittype/"),
     (_("Credits"), "credits_plugin/credit/"),
     (_("Course credit settings"), "credits_plugin/coursecreditsettings/"),
-    (_("Course designations (which credits each course awards)"), "credits_plugin/coursecredit/"),
+    (_("Course credits (which credits each course awards, and their approval)"), "credits_plugin/coursecredit/"),
     (_("Awarded credits"), "credits_plugin/awardedcredit/"),
 )
 # The per-learner obtained-credits summary, relative to the admin's root.

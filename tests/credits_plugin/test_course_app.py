@@ -19,7 +19,7 @@ class CourseAppsPluginManager(PluginManager):
 def test_the_entry_point_loads_the_app():
     assert CourseAppsPluginManager.get_plugin("course_credits") is CreditsCourseApp
     assert CreditsCourseApp.app_id == "course_credits"
-    assert str(CreditsCourseApp.name) == "Credits" and str(CreditsCourseApp.description)
+    assert str(CreditsCourseApp.name) == "Course credits" and str(CreditsCourseApp.description)
     assert isinstance(CreditsCourseApp.documentation_links, dict)
 
 
