@@ -5,8 +5,7 @@ import { Button, Form } from '@openedx/paragon';
 
 import messages from '../messages';
 import { rowApproval } from '../data/settingsForm';
-
-const localDate = (intl, isoDate) => intl.formatDate(new Date(`${isoDate}T00:00:00`), { dateStyle: 'long' });
+import { formatDay } from './format';
 
 /** Whether learners are awarded this credit yet, for credit types that require approval. */
 export const approvalText = (intl, row) => {
@@ -18,8 +17,8 @@ export const approvalText = (intl, row) => {
     return intl.formatMessage(messages.settingsApprovalRejected, { reason: approval.rejectionReason });
   }
   if (approval.status === 'approved') {
-    const start = approval.validFrom && localDate(intl, approval.validFrom);
-    const end = approval.validUntil && localDate(intl, approval.validUntil);
+    const start = approval.validFrom && formatDay(intl, approval.validFrom);
+    const end = approval.validUntil && formatDay(intl, approval.validUntil);
     if (start && end) {
       return intl.formatMessage(messages.settingsApprovalWindow, { start, end });
     }
