@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -79,8 +81,7 @@ class ReadOnlyAdmin:
 @admin.register(AwardedCredit)
 class AwardedCreditAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     change_list_template = "credits_plugin/admin/awardedcredit_change_list.html"
-    list_display = ("credit_name", "learner", "course_key", "credit_type_name", "amount_with_unit", "status",
-                    "source", "awarded_at")
+    list_display = ("credit_with_type", "learner", "course_key", "amount_with_unit", "status", "source", "awarded_on")
     list_filter = (("credit__credit_type", admin.RelatedOnlyFieldListFilter), "source", "status", "awarded_at")
     search_fields = ("user__username", "course_key")
     list_select_related = ("user",)
@@ -111,6 +112,16 @@ class AwardedCreditAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def learner_summary(self, obj):
         return format_html('<a href="{}">{}</a>', summary_url(obj.user_id),
                            gettext("Obtained credits summary of this learner"))
+
+    @admin.display(description=_("credit"), ordering="credit_name")
+    def credit_with_type(self, obj):
+        """The credit and its type as they were awarded ("Ethics CPD (CPA Ontario)"), as one column."""
+        return f"{obj.credit_name} ({obj.credit_type_name})"
+
+    @admin.display(description=_("awarded on"), ordering="awarded_at")
+    def awarded_on(self, obj):
+        """The day, as every page of the plugin writes dates (the time is on the award's page)."""
+        return date_format(timezone.localtime(obj.awarded_at), "DATE_FORMAT") if obj.awarded_at else ""
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_with_unit(self, obj):

@@ -188,7 +188,7 @@ class CourseCreditForm(ApiCheckedForm):
 @admin.register(CourseCredit)
 class CourseCreditAdmin(ApprovalActionsMixin, ApiSavedAdminMixin, HistoryAdmin):
     form = CourseCreditForm
-    list_display = ("course_key", "credit", "credit_type", "amount", "reference_number", "approval_status")
+    list_display = ("course_key", "credit", "amount", "reference_number", "approval_status")  # credit: "name (type)"
     list_filter = (CourseFilter, "credit__credit_type", "approval_status")
     list_select_related = ("credit__credit_type",)
     search_fields = ("course_key", "credit__name", "credit__credit_type__name")
@@ -200,10 +200,6 @@ class CourseCreditAdmin(ApprovalActionsMixin, ApiSavedAdminMixin, HistoryAdmin):
         if db_field.name == "credit":  # every credit, archived ones too: the API says why those are refused
             kwargs["queryset"] = Credit.objects.select_related("credit_type")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description=_("credit type"), ordering="credit__credit_type__name")
-    def credit_type(self, obj):
-        return obj.credit.credit_type.name
 
     def delete_model(self, request, obj):
         self._remove(request, obj.course_key, {obj.credit_id})

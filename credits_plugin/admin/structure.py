@@ -54,6 +54,10 @@ class CreditInlineForm(ApiCheckedForm):
     class Meta:
         model = Credit
         fields = CREDIT_FIELDS
+        # Narrow enough that every column, and the errors above them, fit a 1280 px window.
+        widgets = {"name": forms.TextInput(attrs={"size": 28}),
+                   "description": forms.Textarea(attrs={"rows": 2, "cols": 32}),
+                   "reference_number": forms.TextInput(attrs={"size": 16})}
 
 
 class TypePageSave:
