@@ -16,11 +16,14 @@ const width = document.documentElement.clientWidth;
 const out = [];
 document.querySelectorAll(arguments[0]).forEach((el) => {
   const box = el.getBoundingClientRect();
-  if (box.width && box.right > width + 1) { out.push(`${el.tagName}.${el.className} ${el.textContent.trim().slice(0, 40)} right=${Math.round(box.right)}`); }
+  if (box.width && box.right > width + 1) {
+    out.push(`${el.tagName}.${el.className} ${el.textContent.trim().slice(0, 40)} right=${Math.round(box.right)}`);
+  }
 });
 return [width, out];
 """
-CELLS = "#content th, #content td, #content input, #content select, #content textarea, #content .errorlist, #content .errornote"
+CELLS = ", ".join(f"#content {part}" for part in ("th", "td", "input", "select", "textarea", ".errorlist",
+                                                  ".errornote"))
 
 
 def overflowing(driver):
