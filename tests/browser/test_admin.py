@@ -3,9 +3,12 @@ The operator's admin at 1280 px wide, in a real browser: every column and every 
 pages an operator edits is on screen without scrolling sideways.
 """
 import pytest
+from django.contrib.auth import get_user_model
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
-from credits_plugin.models import CreditType
+from credits_plugin import api
+from credits_plugin.models import CourseCredit, CreditType
 from demo.demo_site import sample_data
 
 WIDTH = 1280
@@ -60,3 +63,28 @@ def test_a_credit_type_with_its_credits_fits_1280_px_errors_included(operator):
 def test_the_lists_fit_1280_px(operator, path):
     driver = operator.open(f"/admin/credits_plugin/{path}")
     assert not overflowing(driver), path
+
+
+def test_an_approver_approves_a_changed_accredited_credit_for_dates(operator):
+    """The author changes an accredited credit's amount: it waits; the operator approves it in the admin."""
+    course = sample_data.ETHICS_COURSE
+    settings = api.get_course_settings(course)
+    credits = [{"credit": c.credit.id, "amount": "4.00" if c.credit.credit_type.requires_approval else c.amount,
+                "reference_number": c.reference_number} for c in settings.credits]
+    api.set_course_settings(course, enabled=True, award_trigger=settings.award_trigger,
+                            revoke_on_certificate_revoked=settings.revoke_on_certificate_revoked, credits=credits,
+                            user=get_user_model().objects.get(username=sample_data.AUTHOR))
+    waiting = CourseCredit.objects.get(course_key=settings.course_key, approval_status="pending")
+    driver = operator.open("/admin/credits_plugin/coursecredit/?approval_status__exact=pending")
+    driver.find_element(By.CSS_SELECTOR, f"input[name=_selected_action][value='{waiting.pk}']").click()
+    Select(driver.find_element(By.NAME, "action")).select_by_value("approve_designations")
+    operator.click_and_wait(driver.find_element(By.NAME, "index"))
+    assert "Approved for learners who pass from (optional)" in driver.page_source
+    assert not overflowing(driver)
+    driver.find_element(By.NAME, "valid_from").send_keys("01012026")
+    driver.find_element(By.NAME, "valid_until").send_keys("12312027")
+    operator.screenshot("admin-approve")
+    operator.click_and_wait(driver.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+    assert "1 course credit was decided." in driver.page_source
+    waiting.refresh_from_db()
+    assert waiting.approval_status == "approved" and str(waiting.valid_until) == "2027-12-31"
