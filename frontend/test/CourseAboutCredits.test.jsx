@@ -29,6 +29,18 @@ describe('CourseAboutCredits', () => {
     expect(leadership).not.toHaveTextContent('Reference number');
   });
 
+  it('promises no credits for a course the learner cannot enrol in, unless they are enrolled', async () => {
+    api.onGet(COURSE).reply(200, f.courseSettings);
+    const closed = { id: f.COURSE_ID, canEnroll: false, enrollment: { isActive: false } };
+    const { container, unmount } = renderInLocale(<CourseAboutCredits courseAboutData={closed} />);
+    expect(container).toBeEmptyDOMElement();
+    expect(api.history.get).toHaveLength(0);
+    unmount();
+    renderInLocale(<CourseAboutCredits courseAboutData={{ ...closed, enrollment: { isActive: true } }} />);
+    expect(await screen.findByRole('region', { name: 'Credits' })).toBeInTheDocument();
+    expect(api.history.get).toHaveLength(1);
+  });
+
   it('shows nothing when the course awards no credits (404)', async () => {
     api.onGet(COURSE).reply(404, f.notFound);
     const { container } = renderInLocale(<CourseAboutCredits courseId={f.COURSE_ID} />);

@@ -15,14 +15,17 @@ const HEADING_ID = 'course-credits-about-heading';
  * The course's credits card on the catalog MFE's course about page (slot
  * org.openedx.frontend.catalog.course_about_page.sidebar, prop ``courseAboutData`` whose ``id``
  * is the course id), from GET /api/credits/v1/courses/{course_id}/. Nothing at all when the course
- * awards no credits (404, credits off, none designated).
+ * awards no credits (404, credits off, none designated), and nothing, without a request, when the
+ * catalog says the learner cannot enrol (``canEnroll`` false: enrolment closed, invitation only, the
+ * course full) and is not enrolled already: a course nobody can join promises no credits.
  */
 export const CourseAboutCreditsContent = ({ courseId = undefined, courseAboutData = undefined }) => {
   const intl = useIntl();
-  const id = courseId || courseAboutData?.id;
+  const closed = courseAboutData?.canEnroll === false && !courseAboutData?.enrollment?.isActive;
+  const id = closed ? undefined : (courseId || courseAboutData?.id);
   const { status, data } = useRequest(getCourseCredits, id);
 
-  if (status === 'notFound' || (status === 'ready' && (!data.enabled || !data.credits?.length))) {
+  if (closed || status === 'notFound' || (status === 'ready' && (!data.enabled || !data.credits?.length))) {
     return null;
   }
   let body;
@@ -64,8 +67,12 @@ export const CourseAboutCreditsContent = ({ courseId = undefined, courseAboutDat
 CourseAboutCreditsContent.propTypes = {
   /** e.g. course-v1:Org+Course+Run; default: courseAboutData.id */
   courseId: PropTypes.string,
-  /** What the catalog MFE's sidebar slot passes. */
-  courseAboutData: PropTypes.shape({ id: PropTypes.string }),
+  /** What the catalog MFE's sidebar slot passes (its course about data). */
+  courseAboutData: PropTypes.shape({
+    id: PropTypes.string,
+    canEnroll: PropTypes.bool,
+    enrollment: PropTypes.shape({ isActive: PropTypes.bool }),
+  }),
 };
 
 const CourseAboutCredits = withCreditsIntl(CourseAboutCreditsContent);
