@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from credits_plugin import api
-from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCreditReapplication
+from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, CourseCreditReapplication
 from credits_plugin.platform.standalone.models import StandaloneCourseGrade
 from tests.factories import COURSE_ID, CourseCreditFactory, CourseCreditSettingsFactory, CourseGradeFactory
 
@@ -195,3 +195,15 @@ def test_first_backfill_skips_the_held_look_up_and_counts_awards_made_meanwhile(
     assert (counts.learners, counts.awarded, counts.already_awarded) == (30, 58, 2)
     assert AwardedCredit.objects.count() == 60
     assert AwardedCredit.objects.filter(user=learners[10]).count() == 2  # once each, not twice
+
+
+def test_a_platform_backend_of_earlier_releases_still_serves_a_backfill(enabled_course, monkeypatch):
+    """A backend whose ``iter_passing_user_ids`` takes no pass dates (as earlier releases wrote it) still works."""
+    from credits_plugin.platform import standalone  # pylint: disable=import-outside-toplevel
+
+    passing_learners(3, enabled_course)
+    real = standalone.iter_passing_user_ids
+    monkeypatch.setattr(standalone, "iter_passing_user_ids",
+                        lambda course_key, batch_size: real(course_key, batch_size))
+    assert api.backfill_course_credits(COURSE_ID).awarded == 3 * CourseCredit.objects.filter(
+        course_key=enabled_course).count()

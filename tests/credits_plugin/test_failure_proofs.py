@@ -143,8 +143,8 @@ SLOW_PLATFORM = textwrap.dedent("""
     from credits_plugin.platform.standalone import *  # noqa: F401,F403
     from credits_plugin.platform.standalone import iter_passing_user_ids as _iter_passing_user_ids
 
-    def iter_passing_user_ids(course_key, batch_size):
-        for batch in _iter_passing_user_ids(course_key, batch_size):
+    def iter_passing_user_ids(course_key, batch_size, with_pass_dates=False):
+        for batch in _iter_passing_user_ids(course_key, batch_size, with_pass_dates):
             time.sleep(0.2)
             yield batch
 """)
