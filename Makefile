@@ -80,13 +80,13 @@ bench: $(STAMP) ## run the benchmarks in bench/
 
 # The screenshots in docs/: the MFE widgets (the widget harness, frontend/harness, built with npm,
 # each state shot in Debian's Chromium by tests/browser/test_widgets.py) and the demo's pages
-# (tests/browser/test_surfaces.py and test_studio_page.py; the list is DOCS_PAGES in their conftest).
+# (tests/browser/test_surfaces.py, test_studio_page.py and test_admin.py; the list is DOCS_PAGES in their conftest).
 screenshots: $(STAMP) ## rebuild the screenshots in docs/images (widgets and pages)
 	test -d frontend/node_modules || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 	test -d tests/browser/node_modules || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	cd frontend && npm run build:harness
 	CREDITS_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_widgets.py \
-		tests/browser/test_surfaces.py tests/browser/test_studio_page.py
+		tests/browser/test_surfaces.py tests/browser/test_studio_page.py tests/browser/test_admin.py
 
 # The matrix checks the library versions; the demo's browser tests, schemathesis and the
 # catalog extraction (which do not depend on them) run once, in make test.

@@ -21,7 +21,8 @@ SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 # The page screenshots the author and learner guides (docs/) show, copied there by `make screenshots`.
 DOCS_PAGE_IMAGES = REPO / "docs" / "images" / "pages"
 DOCS_PAGES = {"studio-before-save", "studio-error", "surface-about", "surface-certificate", "surface-dashboard",
-              "surface-my-credits", "surface-xblock", "surface-instructor-app-page", "admin-approve"}
+              "surface-my-credits", "surface-xblock", "surface-instructor-app-page", "admin-approve",
+              "studio-approval"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

@@ -88,3 +88,10 @@ def test_an_approver_approves_a_changed_accredited_credit_for_dates(operator):
     assert "1 course credit was decided." in driver.page_source
     waiting.refresh_from_db()
     assert waiting.approval_status == "approved" and str(waiting.valid_until) == "2027-12-31"
+    # The author sees it on the course's Studio page, with the approval's dates.
+    operator.sign_in(sample_data.AUTHOR)
+    driver = operator.open(f"/credits/studio/{course}/")
+    status = driver.find_element(By.CSS_SELECTOR, ".approval-approved").text
+    assert "Approved for learners who pass from Jan. 1, 2026 to Dec. 31, 2027." in status
+    driver.execute_script("document.querySelector('.approval-approved').scrollIntoView({block: 'center'});")
+    operator.screenshot("studio-approval")
