@@ -39,8 +39,12 @@ class ApprovalActionsMixin:
 
     @admin.action(permissions=["decide"], description=_("Approve the selected course credits (asks for dates)"))
     def approve_designations(self, request, queryset):
+        def approve(pk, data):  # what the page showed the approver: a credit changed since is not approved
+            return api.approve_designation(pk, acting_user=request.user, **data,
+                                           amount=request.POST.get(f"reviewed_amount_{pk}"),
+                                           reference_number=request.POST.get(f"reviewed_reference_{pk}"))
         return self._decide(request, queryset, "approve_designations", ApproveForm, gettext("Approve course credits"),
-                            lambda pk, data: api.approve_designation(pk, acting_user=request.user, **data))
+                            approve)
 
     @admin.action(permissions=["decide"], description=_("Reject the selected course credits (asks for a reason)"))
     def reject_designations(self, request, queryset):

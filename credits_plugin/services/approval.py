@@ -24,7 +24,7 @@ from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsP
 from credits_plugin.models import CourseCredit
 from credits_plugin.services.convert import credit_data
 from credits_plugin.services.structure import set_history_user
-from credits_plugin.validation import FieldErrors, clean_reason, parse_id
+from credits_plugin.validation import FieldErrors, clean_reason, parse_amount, parse_id
 
 
 def awardable_q(day, prefix=""):
@@ -113,16 +113,26 @@ def get_designation(user, designation_id):
     return _designation(row, platform.get_course_names([row.course_key]))
 
 
-def approve_designation(designation_id, *, acting_user, valid_from=None, valid_until=None):
-    """Approve a pending designation, for the window given (both ends optional)."""
+def approve_designation(designation_id, *, acting_user, valid_from=None, valid_until=None, amount=None,
+                        reference_number=None):
+    """
+    Approve a pending designation, for the window given (both ends optional). ``amount`` and
+    ``reference_number``, when given, are what the approver reviewed: if the course changed them
+    since, nothing is approved (CreditsConflict), so nobody approves an amount they never saw.
+    """
     errors = FieldErrors()
     valid_from = _clean_date(valid_from, errors, "valid_from")
     valid_until = _clean_date(valid_until, errors, "valid_until")
     if valid_from and valid_until and valid_until < valid_from:
         errors.add("valid_until", _("The end of the approval cannot come before its start."))
+    reviewed = {}
+    if amount is not None:
+        reviewed["amount"] = parse_amount(amount, errors)
+    if reference_number is not None:
+        reviewed["reference_number"] = str(reference_number).strip()
     errors.raise_if_any()
     return _decide(designation_id, acting_user, ApprovalStatus.APPROVED,
-                   {"valid_from": valid_from, "valid_until": valid_until, "rejection_reason": ""})
+                   {"valid_from": valid_from, "valid_until": valid_until, "rejection_reason": ""}, reviewed)
 
 
 def reject_designation(designation_id, *, acting_user, reason):
@@ -134,12 +144,14 @@ def reject_designation(designation_id, *, acting_user, reason):
                    {"rejection_reason": reason, "valid_from": None, "valid_until": None})
 
 
-def _decide(designation_id, acting_user, status, fields):
+def _decide(designation_id, acting_user, status, fields, reviewed=None):
     with transaction.atomic():
         row = _find(acting_user, designation_id, lock=True)
         if row.approval_status != ApprovalStatus.PENDING:
             raise CreditsConflict(_("This course credit was already decided ({status}).").format(
                 status=ApprovalStatus(row.approval_status).label))
+        if any(getattr(row, name) != value for name, value in (reviewed or {}).items()):
+            raise CreditsConflict(_("The course changed this credit since you reviewed it: review it again."))
         if row.requested_by_id is not None and row.requested_by_id == acting_user.pk:
             raise CreditsPermissionDenied(_("You asked for this course credit: another approver must decide it."))
         row.approval_status = status

@@ -2,6 +2,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from credits_plugin.constants import ApprovalStatus
 from credits_plugin.exceptions import CreditsInUse, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, CourseCredit, Credit, CreditType
 from credits_plugin.services.convert import credit_data, type_data
@@ -119,8 +120,8 @@ def update_credit_type(type_id, *, user=None, **changes):
     set_history_user(row, user)
     _save_unique(row, {"name": [_("A credit type with this name already exists.")]})
     if fields.get("requires_approval") is False:  # nothing left to wait for: what was pending now awards
-        for designation in CourseCredit.objects.filter(credit__credit_type=row, approval_status="pending"):
-            designation.approval_status = "approved"
+        for designation in CourseCredit.objects.filter(credit__credit_type=row, approval_status=ApprovalStatus.PENDING):
+            designation.approval_status = ApprovalStatus.APPROVED
             set_history_user(designation, user)
             designation.save()
     return type_data(row)

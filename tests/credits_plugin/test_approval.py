@@ -224,3 +224,15 @@ def test_learners_and_the_public_see_only_approved_credits_the_author_sees_all(a
     staff.force_login(people["staff"])
     panel = staff.get(f"/credits/instructor/{COURSE_ID}/").content.decode()
     assert "waiting for approval: not awarded yet" in panel
+
+
+def test_an_approval_of_what_the_course_changed_since_it_was_reviewed_is_refused(accredited, people):
+    designation = accredited["designation"].pk
+    credits = [{"credit": accredited["ethics"].id, "amount": "30"}, {"credit": accredited["leading"].id,
+                                                                     "amount": "1.5"}]
+    api.set_course_settings(COURSE_ID, enabled=True, credits=credits, user=people["author"])  # 3 -> 30, still pending
+    with pytest.raises(api.CreditsConflict, match="changed this credit since you reviewed it"):
+        api.approve_designation(designation, acting_user=people["approver"], amount="3.00", reference_number="")
+    assert CourseCredit.objects.get(pk=designation).approval_status == "pending"
+    api.approve_designation(designation, acting_user=people["approver"], amount="30", reference_number="")
+    assert CourseCredit.objects.get(pk=designation).approval_status == "approved"

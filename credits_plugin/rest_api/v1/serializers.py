@@ -87,6 +87,10 @@ class ApprovalSerializer(serializers.Serializer):
 class ApproveSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD; optional")
     valid_until = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD; optional")
+    amount = serializers.DecimalField(**AMOUNT, required=False, help_text=(
+        "optional: the amount you reviewed; if the course changed it since, nothing is approved (409)"))
+    reference_number = serializers.CharField(required=False, allow_blank=True, help_text=(
+        "optional: the course reference number you reviewed; the same check"))
 
 
 class CourseSettingsSerializer(serializers.Serializer):

@@ -295,7 +295,7 @@ class DesignationDecisionView(CreditsAPIView):
     @documented(request=s.ApproveSerializer, responses={200: s.ApprovalSerializer, **ERRORS})
     def post(self, request, designation_id):
         if self.decision == "approve":
-            data = _body(request, ("valid_from", "valid_until"))
+            data = _body(request, ("valid_from", "valid_until", "amount", "reference_number"))
             decided = api.approve_designation(designation_id, acting_user=request.user, **data)
         else:
             data = _body(request, ("reason",))

@@ -56,3 +56,13 @@ def test_whoever_asked_cannot_approve_here_either(admin_client, admin_user, wait
     page = post(admin_client, "approve_designations", [d.pk for d in waiting], confirm_decision="yes")
     assert page.status_code == 200 and "another approver must decide it" in text(page)
     assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}  # all or none
+
+
+def test_the_admin_approves_only_what_its_page_showed(admin_client, waiting):
+    ids = [d.pk for d in waiting]
+    data = {"confirm_decision": "yes", **{f"reviewed_amount_{d.pk}": str(d.amount) for d in waiting},
+            **{f"reviewed_reference_{d.pk}": d.reference_number for d in waiting}}
+    CourseCredit.objects.filter(pk=waiting[0].pk).update(amount="9.00")  # changed after the page was shown
+    page = post(admin_client, "approve_designations", ids, **data)
+    assert page.status_code == 200 and "review it again" in text(page)
+    assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}

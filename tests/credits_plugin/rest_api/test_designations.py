@@ -78,8 +78,10 @@ def test_bad_input_is_a_400_and_unknown_ids_a_404(client, as_user, pending):
     as_user(pending["users"]["global_staff"])
     url = f"{API}/designations/{pending['designation'].pk}/approve/"
     for body in ({"valid_from": "tomorrow"}, {"valid_from": "2027-01-01", "valid_until": "2026-01-01"},
-                 {"amount": "3"}):
+                 {"status": "approved"}, {"amount": "many"}):
         assert client.post(url, body, format="json").status_code == 400
+    changed = client.post(url, {"amount": "3"}, format="json")  # the course says 2.50 now
+    assert changed.status_code == 409 and "review it again" in changed.json()["developer_message"]
     assert client.get(f"{API}/designations/?approval_status=maybe").status_code == 400
     for bad in ("999999", "1.5", "x"):
         assert client.post(f"{API}/designations/{bad}/approve/", {}, format="json").status_code == 404
