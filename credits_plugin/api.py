@@ -28,9 +28,9 @@ from credits_plugin.exceptions import (
     CreditsPermissionDenied,
     CreditsValidationError,
 )
+from credits_plugin.services import approval as _approval
 from credits_plugin.services import backfill as _backfill
 from credits_plugin.services.approval import (
-    approve_designation,
     can_approve_designations,
     get_designation,
     list_designations,
@@ -81,8 +81,8 @@ from credits_plugin.services.structure import (
     list_credit_types,
     list_credits,
     update_credit,
-    update_credit_type,
 )
+from credits_plugin.services.structure import update_credit_type as _update_credit_type
 from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
 from credits_plugin.settings import credits_setting
 from credits_plugin.validation import amount_from_input, format_amount, parse_course_key, parse_id
@@ -175,6 +175,36 @@ __all__ = [
     "frame_page",
     "get_page_links",
 ]
+
+
+def approve_designation(designation_id, **kwargs):
+    """
+    Approve a course's credit waiting for approval (``services.approval.approve_designation``),
+    then award it to the learners who passed while it waited: a backfill of the course is queued
+    when the transaction commits, if the course awards on passing or on the certificate.
+    """
+    decided = _approval.approve_designation(designation_id, **kwargs)
+    _award_who_passed_while_waiting([decided.course_key])
+    return decided
+
+
+def update_credit_type(type_id, *, user=None, **changes):
+    """
+    Change some fields of a credit type (``services.structure.update_credit_type``). Switching
+    ``requires_approval`` off approves its courses' credits that waited or were rejected, and
+    queues a backfill of each of those courses, as an approval does.
+    """
+    waiting = _approval.courses_waiting_on_type(type_id) if changes.get("requires_approval") is False else []
+    updated = _update_credit_type(type_id, user=user, **changes)
+    _award_who_passed_while_waiting(waiting)
+    return updated
+
+
+def _award_who_passed_while_waiting(course_keys):
+    for course_key in course_keys:
+        flags = course_award_flags(course_key)
+        if flags.enabled and flags.award_trigger in (AwardTrigger.PASSING, AwardTrigger.CERTIFICATE):
+            start_backfill(course_key)
 
 
 def start_backfill(course_key, batch_size=None):

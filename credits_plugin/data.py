@@ -78,6 +78,10 @@ class CourseCreditData:
     def is_approved(self):
         return self.approval_status == "approved"
 
+    def awards_on(self, day):
+        """Whether it awards a learner who passes on ``day`` (a date): approved, and ``day`` inside its dates."""
+        return self.is_approved and (self.valid_from or day) <= day <= (self.valid_until or day)
+
 
 @attr.s(frozen=True, auto_attribs=True)
 class DesignationData:

@@ -178,8 +178,9 @@ def build_state(usage_id, learner, *, load_api, show_learner_status, gettext):
     try:
         api = load_api()
         settings = api.get_course_settings(course_key)
-        # Only approved credits award (credit types that require approval): learners see only those.
-        credits = [designation_dict(d) for d in settings.credits if d.is_approved] if settings.enabled else []
+        # Learners see the credits the course awards today (approved, today inside the approval's dates).
+        today = timezone.localdate()
+        credits = [designation_dict(d) for d in settings.credits if d.awards_on(today)] if settings.enabled else []
         state.update(enabled=settings.enabled, award_trigger=settings.award_trigger, credits=credits,
                      how_to_earn=gettext(HOW_TO_EARN[settings.award_trigger])
                      if settings.award_trigger in HOW_TO_EARN else "")

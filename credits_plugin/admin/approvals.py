@@ -35,7 +35,9 @@ class ApprovalActionsMixin:
     actions = ["approve_designations", "reject_designations"]
 
     def has_decide_permission(self, request):
-        return api.can_approve_designations(request.user)
+        """An approver (or global staff) who may also change course credits in the admin."""
+        user = request.user
+        return api.can_approve_designations(user) and user.has_perm("credits_plugin.change_coursecredit")
 
     @admin.action(permissions=["decide"], description=_("Approve the selected course credits (asks for dates)"))
     def approve_designations(self, request, queryset):

@@ -11,6 +11,7 @@ backfill, reconciliation, manual awards), and only to learners whose pass date f
 window: ``awardable_on`` is the one rule they all apply.
 """
 import datetime
+import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -49,18 +50,29 @@ def award_day(when):
     return when
 
 
-def status_for_change(designation, credit_type, user, *, is_new):
+def day_start(day):
+    """The first moment of a calendar day in the site's time zone (the other end of ``award_day``)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def status_for_change(designation, credit_type, user, *, is_new):  # pylint: disable=unused-argument
     """
     Set a designation's approval state for a new designation or a change of its amount or
-    reference number: approved for types without approval, else pending (asked for by ``user``).
+    reference number: approved for types without approval (one rejected before the type's
+    approval was switched off included), else pending (asked for by ``user``).
     """
     if not credit_type.requires_approval:
-        if is_new:
-            designation.approval_status = ApprovalStatus.APPROVED
+        designation.approval_status = ApprovalStatus.APPROVED
         return
     designation.approval_status = ApprovalStatus.PENDING
     designation.requested_by = user if getattr(user, "pk", None) else None
     designation.approved_by, designation.approved_at, designation.rejection_reason = None, None, ""
+
+
+def courses_waiting_on_type(type_id):
+    """The courses carrying a credit of this type that is not approved (waiting, or rejected)."""
+    return list(CourseCredit.objects.filter(credit__credit_type_id=type_id).exclude(
+        approval_status=ApprovalStatus.APPROVED).order_by().values_list("course_key", flat=True).distinct())
 
 
 def can_approve(user, credit_type):
@@ -181,11 +193,17 @@ def _clean_date(value, errors, field):
         return None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
+    text = str(value).strip()
+    try:  # exactly YYYY-MM-DD: Python 3.11's fromisoformat also takes "20260101" and week dates
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
     except ValueError:
         errors.add(field, _("Give a date as YYYY-MM-DD."))
         return None
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _designation(row, names):

@@ -14,7 +14,7 @@ from credits_plugin.constants import ApprovalStatus, AwardSource, AwardStatus
 from credits_plugin.data import AwardData, AwardResult, AwardSnapshot, IssuerData, PublicAwardData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, CourseCreditSettings, Credit, CreditType
-from credits_plugin.services.approval import award_day, awardable_q
+from credits_plugin.services.approval import award_day, awardable_q, in_window
 from credits_plugin.services.convert import award_data
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
@@ -326,6 +326,8 @@ def get_public_award(award_uuid):
                                             credit__credit_type__requires_approval=True,
                                             approval_status=ApprovalStatus.APPROVED)
                 .values("valid_from", "valid_until").first() or {})
+    if not in_window(approval.get("valid_from"), approval.get("valid_until"), award.awarded_at):
+        approval = {}  # approved since for other dates: they are not the ones this award was made under
     return PublicAwardData(
         uuid=data.uuid, learner_name=platform.get_learner_name(award.user), course_key=data.course_key,
         course_name=data.course_name, credit_name=data.credit_name, credit_type_name=data.credit_type_name,

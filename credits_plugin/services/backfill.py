@@ -1,4 +1,5 @@
 """Awarding after the fact: backfill for learners who passed before, and re-applying a changed course."""
+import datetime
 import logging
 import uuid as uuid_module
 
@@ -19,7 +20,7 @@ from credits_plugin.models import (
     CourseCreditReapplication,
     CourseCreditSettings,
 )
-from credits_plugin.services.approval import in_window
+from credits_plugin.services.approval import day_start, in_window
 from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
 from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
@@ -182,6 +183,11 @@ def reapply_course_credits(course_key, *, acting_user, reason):
             credit_id = target.pop("credit_id")
             stale = AwardedCredit.objects.filter(course_key=course_key, credit_id=credit_id,
                                                  status=AwardStatus.AWARDED).exclude(**target)
+            # An approval for other dates does not reach back to awards made outside them.
+            if designation.valid_from is not None:
+                stale = stale.filter(awarded_at__gte=day_start(designation.valid_from))
+            if designation.valid_until is not None:
+                stale = stale.filter(awarded_at__lt=day_start(designation.valid_until + datetime.timedelta(days=1)))
             for award in stale.select_for_update().iterator(chunk_size=2000):
                 AwardLogEntry.objects.create(award=award, action=AwardLogEntry.REAPPLIED, at=now, reason=reason,
                                              acting_user=actor, details=award_state(award) | {

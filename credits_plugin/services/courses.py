@@ -7,7 +7,7 @@ from credits_plugin.constants import MAX_REFERENCE_LENGTH, ApprovalStatus, Award
 from credits_plugin.data import CourseCreditSettingsData
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
-from credits_plugin.services.approval import status_for_change
+from credits_plugin.services.approval import award_day, status_for_change
 from credits_plugin.services.convert import designation_data
 from credits_plugin.services.course_cache import CARD_KEY, CARDS_KEY, course_cache_key, forget_structure, read_through
 from credits_plugin.services.db import retry_on_deadlock
@@ -68,11 +68,14 @@ def course_cards():
     dicts, read together (one query) and kept in the shared cache, for pages that show many
     courses (the learner home); any change of a course, credit or type forgets it when it commits
     (``course_cache``). Each item: credit_id, credit_name, credit_type_name, amount ("2.50"), unit,
-    reference_number (only for types that require one, else "").
+    reference_number (only for types that require one, else ""). Only the credits that award
+    today are returned (the cached entry keeps each approval's dates to judge it).
     """
-    return read_through(CARDS_KEY, lambda: {
+    cards = read_through(CARDS_KEY, lambda: {
         course_id: tuple(_card_item(d) for d in designations)
         for course_id, designations in enabled_course_credits().items()})
+    today = award_day(None).isoformat()
+    return {course_id: _open_on(items, today) for course_id, items in cards.items()}
 
 
 def course_card(course_key):
@@ -90,7 +93,20 @@ def course_card(course_key):
                 .annotate(award_trigger=Subquery(trigger))
                 .filter(award_trigger__isnull=False).order_by("credit__credit_type__name", "credit__name"))
         return tuple({**_card_item(designation_data(d)), "award_trigger": d.award_trigger} for d in rows)
-    return read_through(course_cache_key(CARD_KEY, course_key), read)
+    return _open_on(read_through(course_cache_key(CARD_KEY, course_key), read), award_day(None).isoformat())
+
+
+def _open_on(items, day):
+    """
+    The items whose approval's dates contain ``day`` (an ISO date): a card cached before a window
+    opened or closed is judged when it is read, so learners are never promised what no longer
+    awards, whatever the cache holds.
+    """
+    return tuple({key: value for key, value in item.items() if key not in WINDOW} for item in items
+                 if (item.get("valid_from") or day) <= day <= (item.get("valid_until") or day))
+
+
+WINDOW = ("valid_from", "valid_until")  # kept in the cached cards, judged when read, not shown
 
 
 def forget_credit_change(*, credit_id=None, credit_type_id=None):
@@ -110,6 +126,8 @@ def _card_item(designation):
         "amount": str(designation.amount),
         "unit": credit.credit_type.unit,
         "reference_number": designation.effective_reference_number if requires_reference else "",
+        "valid_from": designation.valid_from.isoformat() if designation.valid_from else None,
+        "valid_until": designation.valid_until.isoformat() if designation.valid_until else None,
     }
 
 

@@ -119,8 +119,9 @@ def update_credit_type(type_id, *, user=None, **changes):
     errors.raise_if_any()
     set_history_user(row, user)
     _save_unique(row, {"name": [_("A credit type with this name already exists.")]})
-    if fields.get("requires_approval") is False:  # nothing left to wait for: what was pending now awards
-        for designation in CourseCredit.objects.filter(credit__credit_type=row, approval_status=ApprovalStatus.PENDING):
+    if fields.get("requires_approval") is False:  # nothing left to wait for: what waited, or was rejected, awards
+        for designation in CourseCredit.objects.filter(credit__credit_type=row).exclude(
+                approval_status=ApprovalStatus.APPROVED):
             designation.approval_status = ApprovalStatus.APPROVED
             set_history_user(designation, user)
             designation.save()

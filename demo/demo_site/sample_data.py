@@ -126,5 +126,6 @@ REVOCATIONS = (
 )
 
 # CPA Ontario requires reference numbers, so its courses' credits wait for approval (the default
-# for such a type): the operator approves them for this period when the data is loaded.
-APPROVAL_WINDOW = ("2026-01-01", "2027-12-31")
+# for such a type): the operator approves them when the data is loaded, from the first day of
+# last year to the last day of next year (so the demo never runs out of its approval).
+APPROVAL_YEARS = (-1, 1)

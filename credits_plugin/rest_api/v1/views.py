@@ -5,6 +5,7 @@ and shapes the answer; rules and validation live in the API.
 import attr
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -208,8 +209,9 @@ class CourseCreditsView(CreditsAPIView):
         author = api.can_change_course(request.user, settings.course_key)
         if not settings.enabled and not author:
             raise NotFound("This course does not award credits.")
-        if not author:  # learners and the public see the credits the course awards: the approved ones
-            settings = attr.evolve(settings, credits=tuple(c for c in settings.credits if c.is_approved))
+        if not author:  # learners and the public see the credits the course awards today
+            today = timezone.localdate()
+            settings = attr.evolve(settings, credits=tuple(c for c in settings.credits if c.awards_on(today)))
         return Response(s.CourseSettingsSerializer(settings).data)
 
     @documented(parameters=[COURSE_ID], request=s.CourseSettingsWriteSerializer,

@@ -66,3 +66,14 @@ def test_the_admin_approves_only_what_its_page_showed(admin_client, waiting):
     page = post(admin_client, "approve_designations", ids, **data)
     assert page.status_code == 200 and "review it again" in text(page)
     assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}
+
+
+def test_staff_who_may_only_view_course_credits_get_no_decision_actions(client, waiting):
+    from django.contrib.auth.models import Permission  # pylint: disable=import-outside-toplevel
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_coursecredit"))
+    client.force_login(viewer)
+    page = text(client.get(URL))
+    assert "Approve the selected course credits" not in page
+    post(client, "approve_designations", [d.pk for d in waiting], confirm_decision="yes")
+    assert set(CourseCredit.objects.values_list("approval_status", flat=True)) == {"pending"}

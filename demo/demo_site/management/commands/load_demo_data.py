@@ -11,6 +11,7 @@ play openedx-platform.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
@@ -175,7 +176,9 @@ class DemoDataLoader:
     def load_approvals(self):
         """The operator approves the demo courses' credits that wait for approval (CPA Ontario's)."""
         operator = self.users[sample_data.OPERATOR]
-        valid_from, valid_until = sample_data.APPROVAL_WINDOW
+        year = timezone.localdate().year
+        valid_from = f"{year + sample_data.APPROVAL_YEARS[0]}-01-01"
+        valid_until = f"{year + sample_data.APPROVAL_YEARS[1]}-12-31"
         for designation in api.list_designations(operator, approval_status="pending"):
             if str(designation.course_key) in sample_data.COURSE_IDS:
                 api.approve_designation(designation.id, acting_user=operator, valid_from=valid_from,
