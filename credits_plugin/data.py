@@ -80,7 +80,16 @@ class CourseCreditData:
 
     def awards_on(self, day):
         """Whether it awards a learner who passes on ``day`` (a date): approved, and ``day`` inside its dates."""
-        return self.is_approved and (self.valid_from or day) <= day <= (self.valid_until or day)
+        return self.is_approved and within(self.valid_from, self.valid_until, day)
+
+
+def within(valid_from, valid_until, day):
+    """
+    Whether ``day`` falls inside an approval's dates (either end may be None: open): the one
+    statement of the rule in Python (``services.approval`` applies it to pass dates, the cached
+    cards to today; the award task's hand-written read and ``approval.awardable_q`` state it in SQL).
+    """
+    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
 
 
 @attr.s(frozen=True, auto_attribs=True)

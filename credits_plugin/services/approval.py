@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import ApprovalStatus
-from credits_plugin.data import DesignationData
+from credits_plugin.data import DesignationData, within
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsPermissionDenied, CreditsValidationError
 from credits_plugin.models import CourseCredit
 from credits_plugin.services.convert import credit_data
@@ -37,8 +37,7 @@ def awardable_q(day, prefix=""):
 
 def in_window(valid_from, valid_until, when):
     """Whether a learner who passed at ``when`` (a date or datetime) is inside an approval's window."""
-    day = award_day(when)
-    return (valid_from is None or valid_from <= day) and (valid_until is None or day <= valid_until)
+    return within(valid_from, valid_until, award_day(when))
 
 
 def award_day(when):

@@ -1,10 +1,12 @@
 """A course's credit settings and designations."""
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import MAX_REFERENCE_LENGTH, ApprovalStatus, AwardTrigger
-from credits_plugin.data import CourseCreditSettingsData
+from credits_plugin.data import CourseCreditSettingsData, within
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.approval import award_day, status_for_change
@@ -74,7 +76,7 @@ def course_cards():
     cards = read_through(CARDS_KEY, lambda: {
         course_id: tuple(_card_item(d) for d in designations)
         for course_id, designations in enabled_course_credits().items()})
-    today = award_day(None).isoformat()
+    today = award_day(None)
     return {course_id: _open_on(items, today) for course_id, items in cards.items()}
 
 
@@ -93,17 +95,21 @@ def course_card(course_key):
                 .annotate(award_trigger=Subquery(trigger))
                 .filter(award_trigger__isnull=False).order_by("credit__credit_type__name", "credit__name"))
         return tuple({**_card_item(designation_data(d)), "award_trigger": d.award_trigger} for d in rows)
-    return _open_on(read_through(course_cache_key(CARD_KEY, course_key), read), award_day(None).isoformat())
+    return _open_on(read_through(course_cache_key(CARD_KEY, course_key), read), award_day(None))
 
 
 def _open_on(items, day):
     """
-    The items whose approval's dates contain ``day`` (an ISO date): a card cached before a window
-    opened or closed is judged when it is read, so learners are never promised what no longer
-    awards, whatever the cache holds.
+    The items whose approval's dates contain ``day``: a card cached before a window opened or
+    closed is judged when it is read, so learners are never promised what no longer awards,
+    whatever the cache holds.
     """
     return tuple({key: value for key, value in item.items() if key not in WINDOW} for item in items
-                 if (item.get("valid_from") or day) <= day <= (item.get("valid_until") or day))
+                 if within(*(_day(item.get(end)) for end in WINDOW), day))
+
+
+def _day(iso):
+    return datetime.date.fromisoformat(iso) if iso else None
 
 
 WINDOW = ("valid_from", "valid_until")  # kept in the cached cards, judged when read, not shown
