@@ -8,7 +8,8 @@ changes; an approver (global staff, or a member of the type's approvers group) a
 an optional window (``valid_from``, ``valid_until``), or rejects it with a reason. Whoever asked
 for a designation cannot decide it. Only approved designations award, on every path (events,
 backfill, reconciliation, manual awards), and only to learners whose pass date falls inside the
-window: ``awardable_on`` is the one rule they all apply.
+window: ``awardable_q`` (in queries) and ``in_window`` (``data.within``, in Python) state the
+rule they all apply.
 """
 import datetime
 import re
@@ -22,7 +23,7 @@ from credits_plugin import platform
 from credits_plugin.constants import ApprovalStatus
 from credits_plugin.data import DesignationData, within
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsPermissionDenied, CreditsValidationError
-from credits_plugin.models import CourseCredit
+from credits_plugin.models import CourseCredit, CreditType
 from credits_plugin.services.convert import credit_data
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import FieldErrors, clean_reason, parse_amount, parse_id
@@ -54,7 +55,7 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def status_for_change(designation, credit_type, user, *, is_new):  # pylint: disable=unused-argument
+def status_for_change(designation, credit_type, user):
     """
     Set a designation's approval state for a new designation or a change of its amount or
     reference number: approved for types without approval (one rejected before the type's
@@ -92,7 +93,6 @@ def can_approve_designations(user):
 
 
 def _approver_groups():
-    from credits_plugin.models import CreditType  # pylint: disable=import-outside-toplevel
     return CreditType.objects.filter(approvers__isnull=False).values("approvers")
 
 

@@ -229,12 +229,12 @@ def _set_course_settings(course_key, enabled, award_trigger, revoke_on_certifica
         if designation is None:
             designation = CourseCredit(course_key=course_key, credit=credit, amount=amount,
                                        reference_number=reference)
-            status_for_change(designation, credit.credit_type, user, is_new=True)
+            status_for_change(designation, credit.credit_type, user)
         elif (designation.amount, designation.reference_number) == (amount, reference):
             continue
         else:  # what an approver approved is no longer what the course says: it needs approving again
             designation.amount, designation.reference_number = amount, reference
-            status_for_change(designation, credit.credit_type, user, is_new=False)
+            status_for_change(designation, credit.credit_type, user)
         set_history_user(designation, user)
         designation.save()
     for credit_id, designation in current.items():
