@@ -177,10 +177,8 @@ def build_state(usage_id, learner, *, load_api, show_learner_status, gettext):
         return state
     try:
         api = load_api()
-        settings = api.get_course_settings(course_key)
-        # Learners see the credits the course awards today (approved, today inside the approval's dates).
-        today = timezone.localdate()
-        credits = [designation_dict(d) for d in settings.credits if d.awards_on(today)] if settings.enabled else []
+        settings = api.get_course_settings(course_key, awarding_today=True)  # what learners may be shown
+        credits = [designation_dict(d) for d in settings.credits] if settings.enabled else []
         state.update(enabled=settings.enabled, award_trigger=settings.award_trigger, credits=credits,
                      how_to_earn=gettext(HOW_TO_EARN[settings.award_trigger])
                      if settings.award_trigger in HOW_TO_EARN else "")

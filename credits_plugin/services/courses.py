@@ -31,9 +31,11 @@ def _designations(course_key):
     return CourseCredit.objects.filter(course_key=course_key).select_related("credit__credit_type")
 
 
-def get_course_settings(course_key):
+def get_course_settings(course_key, *, awarding_today=False):
     """
     The course's settings and designations; a course without settings has credits off.
+    ``awarding_today``: only the credits that award today (approved, today inside their
+    approval's dates), what learners and the public may be shown.
 
     The settings come from the cached course flags (no query when warm, forgotten on every
     change), the designations from one query.
@@ -41,6 +43,9 @@ def get_course_settings(course_key):
     course_key = parse_course_key(course_key)
     flags = course_award_flags(course_key)
     credits = tuple(designation_data(d) for d in _designations(course_key))
+    if awarding_today:
+        today = award_day(None)
+        credits = tuple(c for c in credits if c.awards_on(today))
     return CourseCreditSettingsData(
         course_key=course_key, enabled=flags.enabled, award_trigger=flags.award_trigger,
         revoke_on_certificate_revoked=flags.revoke_on_certificate_revoked, credits=credits,

@@ -2,10 +2,8 @@
 Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
 and shapes the answer; rules and validation live in the API.
 """
-import attr
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
-from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -205,13 +203,12 @@ class CourseCreditsView(CreditsAPIView):
 
     @documented(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERRORS})
     def get(self, request, course_id):
-        settings = api.get_course_settings(course_id)
-        author = api.can_change_course(request.user, settings.course_key)
+        course_key = api.parse_course_key(course_id)
+        author = api.can_change_course(request.user, course_key)
+        # Learners and the public see the credits the course awards today; its authors see all.
+        settings = api.get_course_settings(course_key, awarding_today=not author)
         if not settings.enabled and not author:
             raise NotFound("This course does not award credits.")
-        if not author:  # learners and the public see the credits the course awards today
-            today = timezone.localdate()
-            settings = attr.evolve(settings, credits=tuple(c for c in settings.credits if c.awards_on(today)))
         return Response(s.CourseSettingsSerializer(settings).data)
 
     @documented(parameters=[COURSE_ID], request=s.CourseSettingsWriteSerializer,
