@@ -19,7 +19,7 @@ The rules live behind these functions, written once:
 * an award keeps a snapshot of what was earned; later edits never change it.
 """
 from credits_plugin import platform as _platform
-from credits_plugin.constants import AwardTrigger
+from credits_plugin.constants import EVIDENCE_MAX_BYTES, AwardTrigger
 from credits_plugin.exceptions import (
     CreditsConflict,
     CreditsError,
@@ -57,6 +57,16 @@ from credits_plugin.services.courses import (
     list_course_credits,
     set_course_enabled,
     set_course_settings,
+)
+from credits_plugin.services.external import (
+    approve_external_credit,
+    get_external_credit,
+    is_reviewer,
+    list_external_credits,
+    list_own_external_credits,
+    open_evidence,
+    reject_external_credit,
+    submit_external_credit,
 )
 from credits_plugin.services.reconcile import reconcile_course_credits, reconciliation_state
 from credits_plugin.services.reports import (
@@ -130,6 +140,16 @@ __all__ = [
     "approve_designation",
     "reject_designation",
     "can_approve_designations",
+    # credits earned elsewhere
+    "submit_external_credit",
+    "list_external_credits",
+    "list_own_external_credits",
+    "get_external_credit",
+    "open_evidence",
+    "approve_external_credit",
+    "reject_external_credit",
+    "is_reviewer",
+    "EVIDENCE_MAX_BYTES",
     # awards
     "award_course_credits",
     "manual_award",

@@ -29,6 +29,7 @@ class AwardSource(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate issued")
     MANUAL = "manual", _("Awarded by staff")
     BACKFILL = "backfill", _("Awarded retroactively")
+    EXTERNAL = "external", _("Earned elsewhere")
 
 
 class AwardStatus(models.TextChoices):
@@ -45,6 +46,18 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     REJECTED = "rejected", _("Rejected")
 
+
+class ExternalCreditStatus(models.TextChoices):
+    """Where a learner's report of a credit earned elsewhere stands."""
+
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# What a learner may send as evidence of a credit earned elsewhere.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+MAX_PROVIDER_LENGTH = 255
 
 AWARD_TRIGGERS = AwardTrigger.choices
 AWARD_SOURCES = AwardSource.choices

@@ -113,6 +113,30 @@ class DesignationData:
 
 
 @attr.s(frozen=True, auto_attribs=True)
+class ExternalCreditData:
+    """A learner's report of a credit earned elsewhere, and where its review stands."""
+
+    id: int
+    user_id: int
+    username: str
+    title: str
+    provider: str
+    credit_type_id: int
+    credit_type_name: str
+    unit: str
+    amount: Decimal
+    earned_on: date
+    evidence_type: str  # the media type read from the file's content
+    evidence_name: str  # the file's name as the learner sent it (display only)
+    status: str  # ExternalCreditStatus
+    reviewed_by: str = ""  # username; blank while waiting, or once retired
+    reviewed_at: Optional[datetime] = None
+    reason: str = ""  # why it was rejected
+    award_uuid: Optional[UUID] = None  # the award an approval recorded
+    created: Optional[datetime] = None
+
+
+@attr.s(frozen=True, auto_attribs=True)
 class AwardSnapshot:
     """
     What an award of a designation records of it when it is made: the credit, the course's
@@ -187,6 +211,13 @@ class AwardData:
     reason: str = ""
     awarded_by: str = ""  # username of the staff member, blank for automatic awards
     revoked_by: str = ""
+    # A credit earned elsewhere (source "external") has no course: course_key and credit_id are
+    # None, course_name is "" and provider names where it was earned (read where learners' awards are).
+    provider: str = ""
+
+    @property
+    def is_external(self):
+        return self.source == "external"
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -210,9 +241,9 @@ class TypeTotalData:
 
 @attr.s(frozen=True, auto_attribs=True)
 class CreditTotalData:
-    """A learner's total of one credit."""
+    """A learner's total of one credit (or, with no credit id, of a type's credits earned elsewhere)."""
 
-    credit_id: int
+    credit_id: Optional[int]
     credit_name: str
     credit_type: str
     unit: str

@@ -23,12 +23,14 @@ from credits_plugin.constants import (
     AWARD_STATUSES,
     AWARD_TRIGGERS,
     MAX_NAME_LENGTH,
+    MAX_PROVIDER_LENGTH,
     MAX_REASON_LENGTH,
     MAX_REFERENCE_LENGTH,
     MAX_UNIT_LENGTH,
     ApprovalStatus,
     AwardStatus,
     AwardTrigger,
+    ExternalCreditStatus,
 )
 
 CHECK_KWARG = "condition" if django.VERSION >= (5, 1) else "check"  # Django 5.1 renamed check= to condition=
@@ -209,8 +211,11 @@ class AwardedCredit(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awarded_credits")
-    course_key = CourseKeyField(_("course"), max_length=255)
-    credit = models.ForeignKey(Credit, on_delete=models.PROTECT, related_name="awards", verbose_name=_("credit"))
+    # Both empty only for a credit earned elsewhere (source "external"; its ExternalCredit links here).
+    # A course key field stores "no course" as "" (opaque-keys' convention), and reads it as None.
+    course_key = CourseKeyField(_("course"), max_length=255, blank=True)
+    credit = models.ForeignKey(Credit, on_delete=models.PROTECT, related_name="awards", verbose_name=_("credit"),
+                               null=True, blank=True)
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     amount = models.DecimalField(_("amount"), max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES)
     # Snapshot taken at award time: later edits of the credit never change it.
@@ -240,6 +245,11 @@ class AwardedCredit(models.Model):
             models.UniqueConstraint(
                 fields=["user", "course_key", "credit"], name="credits_awardedcredit_unique_user_course_credit",
             ),
+            models.CheckConstraint(  # a course's award has its credit; one earned elsewhere has none (nor a course)
+                **{CHECK_KWARG: (Q(source="external", credit__isnull=True)
+                                 | (~Q(source="external") & Q(credit__isnull=False)))},
+                name="credits_award_credit_unless_external",
+            ),
         ]
         indexes = [
             models.Index(fields=["course_key", "status"], name="credits_award_course_status"),
@@ -249,6 +259,63 @@ class AwardedCredit(models.Model):
 
     def __str__(self):
         return f"{self.credit_name} ({self.amount} {self.unit}) in {self.course_key}"
+
+
+def evidence_path(instance, filename):  # pylint: disable=unused-argument
+    """Where a piece of evidence is stored: never the learner's file name, which could say anything."""
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
+        instance.evidence_type, "")
+    return f"credits_plugin/evidence/{uuid.uuid4().hex}{extension}"
+
+
+class ExternalCredit(TimeStampedModel):
+    """
+    A credit a learner earned elsewhere and reported, with evidence, for a reviewer to decide.
+
+    Approving it records an award (``AwardedCredit`` with source "external", linked by ``award``).
+    The evidence file is stored in Django's default storage and read only through the plugin's
+    view (the learner and reviewers), never by a storage URL.
+
+    .. pii: The learner (user foreign key), what they wrote (title, provider), their evidence
+       file and the reviewer's reason.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_credits")
+    title = models.CharField(_("title"), max_length=MAX_NAME_LENGTH)
+    provider = models.CharField(_("provider"), max_length=MAX_PROVIDER_LENGTH)
+    credit_type = models.ForeignKey(CreditType, on_delete=models.PROTECT, related_name="external_credits",
+                                    verbose_name=_("credit type"))
+    amount = models.DecimalField(_("amount"), max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES)
+    earned_on = models.DateField(_("earned on"))
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, max_length=255)
+    evidence_type = models.CharField(_("evidence type"), max_length=40)  # read from the file's content
+    evidence_name = models.CharField(_("evidence file name"), max_length=MAX_NAME_LENGTH, blank=True, default="")
+    status = models.CharField(_("status"), max_length=20, choices=ExternalCreditStatus.choices,
+                              default=ExternalCreditStatus.PENDING, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, default="", max_length=MAX_REASON_LENGTH)
+    award = models.OneToOneField(
+        "AwardedCredit", on_delete=models.PROTECT, null=True, blank=True, related_name="external_credit",
+        verbose_name=_("award"),
+    )
+    history = HistoricalRecords(excluded_fields=["evidence"])
+
+    class Meta:
+        ordering = ["-created", "id"]
+        verbose_name = _("credit earned elsewhere")
+        verbose_name_plural = _("credits earned elsewhere")
+        constraints = [
+            models.CheckConstraint(**{CHECK_KWARG: Q(amount__gt=0)}, name="credits_external_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.provider})"
 
 
 class AwardLogEntry(models.Model):

@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^credits/studio/(?P<course_id>.+?)/$", studio.course_settings, name="studio-course-settings"),
     re_path(r"^credits/awards/(?P<award_uuid>[^/]+)/$", verification.award_page, name="award-page"),
     path("credits/me/", learner.my_credits, name="learner-credits"),
+    path("credits/me/external/", learner.report_external_credit, name="learner-external-credit"),
     re_path(rf"^credits/instructor/{COURSE_ID}/award/$", instructor.award, name="instructor-award"),
     re_path(rf"^credits/instructor/{COURSE_ID}/revoke/$", instructor.revoke, name="instructor-revoke"),
     re_path(rf"^credits/instructor/{COURSE_ID}/backfill/status/$", instructor.backfill_status,

@@ -3,12 +3,18 @@ Test settings: the demo site's settings (which load the plugin through the real
 edx-django-utils loader), on SQLite by default or on MariaDB/MySQL with
 ``CREDITS_TEST_DB=mysql``.
 """
+import atexit
 import os
+import shutil
+import tempfile
 
 from demo.demo_site.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from demo.demo_site.settings import LMS, add_plugins
 
 DEBUG = False
+# Each test run stores uploaded evidence in a folder of its own, removed at exit.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="credits-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("CREDITS_TEST_DB") == "mysql":

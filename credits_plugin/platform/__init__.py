@@ -31,6 +31,7 @@ __all__ = [
     "iter_passing_user_ids",
     "count_passing_users",
     "iter_qualifying_changes",
+    "send_learner_email",
 ]
 
 
@@ -124,7 +125,10 @@ def get_certificate_url(user, course_key):
 
 
 def get_issuer(course_key):
-    """``{"name", "url", "organization"}``: the site that issues the course's credits and the course's organization."""
+    """
+    ``{"name", "url", "organization"}``: the site that issues the course's credits and the course's
+    organization; for ``course_key`` None (a credit earned elsewhere, approved here) the site alone.
+    """
     return get_backend().get_issuer(course_key)
 
 
@@ -188,3 +192,14 @@ def frame_page(request, parts, course_key=None):
     template (Studio's); ``course_key`` gives Studio's header its course menu.
     """
     return get_backend().frame_page(request, parts, course_key)
+
+
+def send_learner_email(user, subject, body):
+    """
+    Email a learner a short plain-text message through the platform's messaging (edx-ace in Open
+    edX). Returns whether it was handed over; a learner without an email address gets nothing.
+    """
+    if not getattr(user, "email", ""):
+        return False
+    get_backend().send_learner_email(user, str(subject), str(body))
+    return True

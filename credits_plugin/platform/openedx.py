@@ -53,11 +53,11 @@ def get_issuer(course_key):
     from django.conf import settings
     from openedx.core.djangoapps.site_configuration import helpers as configuration_helpers
 
-    organization = course_key.org
+    organization = course_key.org if course_key is not None else ""
     try:
         from organizations.api import get_course_organizations
 
-        organizations = get_course_organizations(course_key)
+        organizations = get_course_organizations(course_key) if course_key is not None else []
         if organizations:
             organization = organizations[0].get("name") or organization
     except ImportError:
@@ -157,3 +157,24 @@ def get_page_links(course_key=None):
             cms = getattr(settings, "CMS_ROOT_URL", "").rstrip("/")
             links["studio_course"] = f"{cms}/course/{course_key}"
     return links
+
+
+def send_learner_email(user, subject, body):
+    """
+    Through edx-ace, as the platform's own messages go (its channels, its site's sender, the
+    learner's language preference already applied by the caller): the templates are
+    ``credits_plugin/edx_ace/creditsmessage/email/``.
+    """
+    from django.contrib.sites.models import Site
+    from edx_ace import ace
+    from edx_ace.recipient import Recipient
+    from openedx.core.djangoapps.ace_common.template_context import get_base_template_context
+
+    from credits_plugin.platform.openedx_messages import CreditsMessage
+
+    context = get_base_template_context(Site.objects.get_current())
+    context.update({"credits_subject": subject, "credits_body": body})
+    message = CreditsMessage().personalize(
+        recipient=Recipient(user.id, user.email), language=None, user_context=context,
+    )
+    ace.send(message)

@@ -132,8 +132,8 @@ def approve_designation(designation_id, *, acting_user, valid_from=None, valid_u
     since, nothing is approved (CreditsConflict), so nobody approves an amount they never saw.
     """
     errors = FieldErrors()
-    valid_from = _clean_date(valid_from, errors, "valid_from")
-    valid_until = _clean_date(valid_until, errors, "valid_until")
+    valid_from = clean_date(valid_from, errors, "valid_from")
+    valid_until = clean_date(valid_until, errors, "valid_until")
     if valid_from and valid_until and valid_until < valid_from:
         errors.add("valid_until", _("The end of the approval cannot come before its start."))
     reviewed = {}
@@ -187,7 +187,8 @@ def _find(user, designation_id, *, lock=False):
     return row
 
 
-def _clean_date(value, errors, field):
+def clean_date(value, errors, field):
+    """A date given as exactly YYYY-MM-DD (or a date); None, with an error, for anything else."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):

@@ -321,6 +321,8 @@ def get_public_award(award_uuid):
     who issued it (the site and the course's organization) and the learner's certificate, if any.
     """
     award = _find_award(award_uuid)
+    if award.course_key is None:
+        return _public_external_award(award)
     data = award_data(award, platform.get_course_names([award.course_key]))
     approval = (CourseCredit.objects.filter(course_key=award.course_key, credit_id=award.credit_id,
                                             credit__credit_type__requires_approval=True,
@@ -340,12 +342,27 @@ def get_public_award(award_uuid):
     )
 
 
+def _public_external_award(award):
+    """The record of a credit earned elsewhere: the site that approved it; where it was earned as the course."""
+    data = award_data(award)
+    site = platform.get_issuer(None)
+    return PublicAwardData(
+        uuid=data.uuid, learner_name=platform.get_learner_name(award.user), course_key=None,
+        course_name=data.provider, credit_name=data.credit_name, credit_type_name=data.credit_type_name,
+        amount=data.amount, unit=data.unit, reference_number=data.reference_number, status=data.status,
+        awarded_at=data.awarded_at, revoked_at=data.revoked_at,
+        issuer=IssuerData(name=site["name"], url=site["url"], organization=data.provider),
+        certificate_url="", source=award.source, source_label=str(SOURCE_LABELS[AwardSource.EXTERNAL]),
+    )
+
+
 # How an award was made, as the public record says it.
 SOURCE_LABELS = {
     AwardSource.PASSING: gettext_lazy("Automatically, when the learner passed the course"),
     AwardSource.CERTIFICATE: gettext_lazy("Automatically, when the learner's certificate was issued"),
     AwardSource.BACKFILL: gettext_lazy("Automatically, after the fact, to a learner who had passed the course"),
     AwardSource.MANUAL: gettext_lazy("By hand, by a member of the course staff, with a recorded reason"),
+    AwardSource.EXTERNAL: gettext_lazy("Earned elsewhere; the learner's evidence was reviewed and approved"),
 }
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -61,12 +62,19 @@ def designation_data(row):
                             valid_until=row.valid_until, rejection_reason=row.rejection_reason)
 
 
+# What learner-wide reads add to ``award_values`` for credits earned elsewhere (a join on their
+# submission); a course's reads never meet one, and skip it.
+EXTERNAL_VALUE_FIELDS = ("external_credit__provider", "external_credit__credit_type_id")
+
+
 def award_data_from_values(values, course_names, course_keys):
     """An AwardData from an ``award_values()`` row; ``course_keys`` is a CourseKeys cache."""
-    course_id = values["course_id"]
+    course_id = values["course_id"] or None  # "" for a credit earned elsewhere
     return AwardData(
         uuid=values["uuid"], user_id=values["user_id"], username=values["user__username"] or "",
-        course_key=course_keys[course_id], course_name=course_names.get(course_id) or course_id,
+        course_key=course_keys[course_id] if course_id is not None else None,
+        course_name=(course_names.get(course_id) or course_id) if course_id is not None else "",
+        provider=values.get("external_credit__provider") or "",
         credit_id=values["credit_id"], credit_name=values["credit_name"],
         credit_type_name=values["credit_type_name"], unit=values["unit"], amount=values["amount"],
         reference_number=values["reference_number"], source=values["source"], status=values["status"],
@@ -80,13 +88,25 @@ def award_data(row, course_names=None, username=None):
     course_names = course_names or {}
     return AwardData(
         uuid=row.uuid, user_id=row.user_id, username=username if username is not None else row.user.username,
-        course_key=row.course_key, course_name=course_names.get(str(row.course_key)) or str(row.course_key),
+        course_key=row.course_key,
+        course_name=(course_names.get(str(row.course_key)) or str(row.course_key)) if row.course_key else "",
+        provider=_provider(row),
         credit_id=row.credit_id, credit_name=row.credit_name, credit_type_name=row.credit_type_name,
         unit=row.unit, amount=row.amount, reference_number=row.reference_number, source=row.source,
         status=row.status, awarded_at=row.awarded_at, revoked_at=row.revoked_at, reason=row.reason,
         awarded_by=row.awarded_by.username if row.awarded_by_id else "",
         revoked_by=row.revoked_by.username if row.revoked_by_id else "",
     )
+
+
+def _provider(row):
+    """Where a credit earned elsewhere was earned (its submission's provider); "" for a course's award."""
+    if row.course_key is not None:
+        return ""
+    try:
+        return row.external_credit.provider
+    except ObjectDoesNotExist:  # an external award whose submission is gone (retirement deletes both)
+        return ""
 
 
 # The columns of a course's awards report, named as the API's JSON names them.

@@ -63,6 +63,8 @@ def _send_awarded(awards):
 
 def _send_revoked(award):
     _safely("credit_revoked", award, lambda: signals.credit_revoked.send_robust(sender=None, award=award))
+    if award.course_key is None:  # earned elsewhere: not a course's credit, so no course credit event
+        return
     revocation = signals.CourseCreditRevocationData(
         award=_event_data(award), revoked_at=award.revoked_at, reason=award.reason)
     _safely(signals.COURSE_CREDIT_REVOKED.event_type, award,

@@ -3,7 +3,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, Q, Sum, Window
+from django.db.models import Count, Max, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from credits_plugin.exceptions import CreditsValidationError
 from credits_plugin.models import AwardedCredit, Credit
 from credits_plugin.services.awards import resolve_user
 from credits_plugin.services.convert import (
+    EXTERNAL_VALUE_FIELDS,
     CourseKeys,
     ReportCells,
     amount_text,
@@ -73,16 +74,22 @@ def get_learner_summary(user, start=None, end=None, *, with_awards=True):
     dates = date_range_filter(start, end)
     awards = ()
     if with_awards:
-        awards = _learner_awards(AwardedCredit.objects.filter(dates, user_id=learner.pk))
-        sums = _add_up(awards)
+        awards, external_types = _learner_awards(AwardedCredit.objects.filter(dates, user_id=learner.pk))
+        sums = _add_up(awards, external_types)
     else:
         sums = _sums_per_credit(learner.pk, dates)
     directory = credit_directory() if sums else {}
-    if any(credit_id not in directory for credit_id, _unit, _total in sums):
+    if any(credit_id not in directory for credit_id, _type, _name, _unit, _total in sums if credit_id):
         directory = credit_directory(fresh=True)
+    type_names = {type_id: type_name for _name, type_id, type_name in directory.values()}
     type_totals, per_credit = {}, []
-    for credit_id, unit, amount in sums:
-        credit_name, type_id, type_name = directory[credit_id]
+    for credit_id, external_type, type_snapshot, unit, amount in sums:
+        if credit_id is None:  # earned elsewhere: counted under its type, in a line of its own
+            type_id = external_type
+            type_name = type_names.get(type_id, type_snapshot)
+            credit_name = _("Earned elsewhere")
+        else:
+            credit_name, type_id, type_name = directory[credit_id]
         key = (type_id, unit)
         type_totals[key] = (type_name, type_totals.get(key, (None, Decimal("0")))[1] + amount)
         per_credit.append(CreditTotalData(credit_id=credit_id, credit_name=credit_name, credit_type=type_name,
@@ -97,21 +104,28 @@ def get_learner_summary(user, start=None, end=None, *, with_awards=True):
                               credit_totals=tuple(per_credit), awards=awards)
 
 
-def _add_up(awards):
-    """``(credit id, unit, total)`` of the awards that stand, when they are read already."""
-    sums = {}
+def _add_up(awards, external_types):
+    """
+    ``(credit id, external type id, type name, unit, total)`` of the awards that stand, when they are
+    read already: a course's credits by credit id; credits earned elsewhere (no credit id) by type.
+    """
+    sums, names = {}, {}
     for award in awards:
         if award.status == AwardStatus.AWARDED:
-            key = (award.credit_id, award.unit)
+            key = (award.credit_id, external_types.get(award.uuid), award.unit)
             sums[key] = sums.get(key, Decimal("0")) + award.amount
-    return [(credit_id, unit, total) for (credit_id, unit), total in sums.items()]
+            names[key] = award.credit_type_name
+    return [(credit_id, type_id, names[credit_id, type_id, unit], unit, total)
+            for (credit_id, type_id, unit), total in sums.items()]
 
 
 def _sums_per_credit(user_id, dates):
-    """``(credit id, unit, total)`` of a learner's standing awards awarded within ``dates``, in one query."""
+    """The same sums as ``_add_up`` of a learner's standing awards awarded within ``dates``, in one query."""
     rows = (AwardedCredit.objects.filter(dates, user_id=user_id, status=AwardStatus.AWARDED).order_by()
-            .values_list("credit_id", "unit").annotate(total=Sum("amount")))
-    return [(credit_id, unit, Decimal(amount_text(total))) for credit_id, unit, total in rows]
+            .values_list("credit_id", "external_credit__credit_type_id", "unit")
+            .annotate(total=Sum("amount"), type_name=Max("credit_type_name")))
+    return [(credit_id, type_id, type_name, unit, Decimal(amount_text(total)))
+            for credit_id, type_id, unit, total, type_name in rows]
 
 
 def credit_directory(fresh=False):
@@ -132,10 +146,13 @@ def _read_credit_directory():
 
 
 def _learner_awards(queryset):
-    rows = list(award_values(queryset.order_by("-awarded_at", "id")))
+    rows = list(award_values(queryset.order_by("-awarded_at", "id"), *EXTERNAL_VALUE_FIELDS))
     keys = CourseKeys()
-    names = platform.get_course_names([keys[course_id] for course_id in {row["course_id"] for row in rows}])
-    return tuple(award_data_from_values(row, names, keys) for row in rows)
+    names = platform.get_course_names([keys[course_id] for course_id in {row["course_id"] for row in rows}
+                                       if course_id])
+    awards = tuple(award_data_from_values(row, names, keys) for row in rows)
+    return awards, {award.uuid: row["external_credit__credit_type_id"] for award, row in zip(awards, rows, strict=True)
+                    if award.is_external}
 
 
 def _course_awards(course_key, status, search, start, end):
@@ -169,7 +186,7 @@ def list_learner_awards(user, status=None):
         queryset = queryset.filter(status=status)
     keys = CourseKeys()
     return tuple(award_data_from_values(row, {}, keys)
-                 for row in award_values(queryset.order_by("-awarded_at", "id")))
+                 for row in award_values(queryset.order_by("-awarded_at", "id"), *EXTERNAL_VALUE_FIELDS))
 
 
 def get_learner_course_awards(user, course_key):

@@ -11,7 +11,9 @@ from credits_plugin.models import (
     CourseCreditSettings,
     Credit,
     CreditType,
+    ExternalCredit,
 )
+from credits_plugin.services.external import delete_evidence_files
 
 logger = logging.getLogger(__name__)
 
@@ -21,13 +23,24 @@ AUDITED_MODELS = (CreditType, Credit, CourseCreditSettings, CourseCredit)
 @transaction.atomic
 def retire_learner(user_id):
     """
-    Delete the user's awards (and their log), and unlink the user from what they did to others.
+    Delete the user's awards (and their log), their reports of credits earned elsewhere (with
+    their history and evidence files), and unlink the user from what they did to others.
 
     The user row is kept by the platform, so nothing cascades on its own: the audit history
     of types, credits and courses, and the awards or revocations they made as staff, keep
     their content but no longer name them. Returns how many awards were removed.
     """
     user_id = int(user_id)
+    # Credits earned elsewhere first (they hold their awards), with their history; files once committed.
+    files = [name for name in ExternalCredit.objects.filter(user_id=user_id).values_list("evidence", flat=True)
+             if name]
+    ExternalCredit.objects.filter(user_id=user_id).delete()
+    ExternalCredit.history.filter(user_id=user_id).delete()
+    ExternalCredit.objects.filter(reviewed_by_id=user_id).update(reviewed_by=None)
+    ExternalCredit.history.filter(reviewed_by_id=user_id).update(reviewed_by=None)
+    ExternalCredit.history.filter(history_user_id=user_id).update(history_user=None)
+    if files:
+        transaction.on_commit(lambda: delete_evidence_files(files))
     AwardLogEntry.objects.filter(award__user_id=user_id).delete()
     removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
     AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)

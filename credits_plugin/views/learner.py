@@ -11,10 +11,11 @@ the learner's certificates, linked beside each course, one more in the demo (in 
 the platform's certificate serialization also reads each certificate's course overview).
 """
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from credits_plugin import api
 from credits_plugin.constants import AwardSource, AwardStatus
@@ -47,10 +48,39 @@ def my_credits(request):
                                  _csv_filename(request.user.username, start, end))
     query = request.GET.copy()
     query["format"] = "csv"
-    certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards})
+    certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards
+                                                           if award.course_key is not None})
     award_rows = [(award, certificates.get(str(award.course_key))) for award in summary.awards]
     context.update(summary=summary, award_rows=award_rows, csv_query=query.urlencode(), filtered=bool(start or end))
-    return _render(request, context)
+    return _render(request, _with_external(request, context))
+
+
+def _with_external(request, context, form=None):
+    """The learner's reports of credits earned elsewhere, and the form to send one."""
+    context.update(
+        external_credits=api.list_own_external_credits(request.user),
+        credit_types=api.list_credit_types(is_active=True),
+        external_form=form or {}, reported=request.GET.get("reported") == "1",
+    )
+    return context
+
+
+@login_required
+@require_POST
+def report_external_credit(request):
+    """A learner reports a credit earned elsewhere (a multipart form); errors are shown next to their fields."""
+    data = request.POST
+    try:
+        api.submit_external_credit(
+            request.user, title=data.get("title"), provider=data.get("provider"),
+            credit_type_id=data.get("credit_type"), amount=api.amount_from_input(data.get("amount")),
+            earned_on=data.get("earned_on"), evidence=request.FILES.get("evidence"))
+    except api.CreditsValidationError as exc:
+        context = {"start": "", "end": "", "field_errors": {}, "summary": api.get_learner_summary(request.user),
+                   "external_errors": exc.field_errors, "external_error_summary": exc.message}
+        context["award_rows"] = [(award, None) for award in context["summary"].awards]
+        return _render(request, _with_external(request, context, form=data), status=400)
+    return HttpResponseRedirect(reverse("credits_plugin:learner-credits") + "?reported=1#external-credits")
 
 
 def _csv_header():
@@ -62,7 +92,8 @@ def _csv_header():
 def _csv_row(request, award):
     """One award as a person reads it: labels, not codes; dates in the site's time zone."""
     revoked = award.status == AwardStatus.REVOKED
-    return [award.course_name, str(award.course_key), award.credit_name, award.credit_type_name,
+    return [award.provider if award.is_external else award.course_name,
+            "" if award.course_key is None else str(award.course_key), award.credit_name, award.credit_type_name,
             f"{award.amount:.2f}", award.unit, award.reference_number, str(AwardSource(award.source).label),
             str(AwardStatus(award.status).label), _day(award.awarded_at), _day(award.revoked_at),
             award.reason if revoked else "",

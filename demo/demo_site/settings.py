@@ -19,6 +19,9 @@ REPO_DIR = BASE_DIR.parent.parent
 SECRET_KEY = os.environ.get("DEMO_SECRET_KEY", "demo-only-not-secret")
 DEBUG = os.environ.get("DEMO_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# Uploaded files (learners' evidence of credits earned elsewhere) go to Django's default storage:
+# a folder here; in Open edX, whatever the platform configures (S3 through django-storages in Tutor).
+MEDIA_ROOT = os.environ.get("DEMO_MEDIA_ROOT", str(BASE_DIR.parent / "media"))
 
 # Other installed packages may register lms.djangoapp entry points; like the
 # real platform, the demo loads plugins through the registry, restricted to ours.

@@ -50,7 +50,7 @@ def get_issuer(course_key):
     return {
         "name": getattr(settings, "PLATFORM_NAME", "") or "Course Credits",
         "url": getattr(settings, "LMS_ROOT_URL", ""),
-        "organization": course_key.org,
+        "organization": course_key.org if course_key is not None else "",
     }
 
 
@@ -113,3 +113,10 @@ def frame_page(request, parts, course_key):  # pylint: disable=unused-argument
     context = {"credits_title": parts["title"], "credits_bodyclass": parts["bodyclass"],
                "credits_head": parts["head"], "credits_body": parts["body"]}
     return render_to_string(template, context, request=request)
+
+
+def send_learner_email(user, subject, body):
+    """Django's own mail (the demo prints it to the console; tests read ``mail.outbox``)."""
+    from django.core.mail import send_mail  # pylint: disable=import-outside-toplevel
+
+    send_mail(subject, body, None, [user.email])

@@ -231,3 +231,51 @@ PaginatedCreditTypes = paginated(CreditTypeSerializer)
 PaginatedCredits = paginated(CreditSerializer)
 PaginatedAwards = paginated(AwardSerializer)
 PaginatedApprovals = paginated(ApprovalSerializer)
+
+
+class ExternalCreditSerializer(serializers.Serializer):
+    """A learner's report of a credit earned elsewhere, and its review."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    title = serializers.CharField()
+    provider = serializers.CharField()
+    credit_type = serializers.IntegerField(source="credit_type_id")
+    credit_type_name = serializers.CharField()
+    unit = serializers.CharField()
+    amount = serializers.DecimalField(**AMOUNT)
+    earned_on = serializers.DateField()
+    evidence_type = serializers.CharField(help_text="read from the file's content: application/pdf, image/png "
+                                                    "or image/jpeg")
+    evidence_name = serializers.CharField(help_text="the file's name as sent (display only)")
+    evidence_url = serializers.SerializerMethodField(help_text="the plugin's view of the file (the learner and "
+                                                               "reviewers only)")
+    status = serializers.ChoiceField(choices=["pending", "approved", "rejected"])
+    reviewed_by = serializers.CharField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(help_text="why it was rejected")
+    award_uuid = serializers.UUIDField(allow_null=True, help_text="the award its approval recorded")
+    created = serializers.DateTimeField()
+
+    def get_evidence_url(self, obj) -> str:
+        from django.urls import reverse  # pylint: disable=import-outside-toplevel
+
+        return reverse("credits_plugin:api_v1:external-credit-evidence", kwargs={"external_id": obj.id})
+
+
+class ExternalCreditUploadSerializer(serializers.Serializer):
+    """The multipart form a learner sends."""
+
+    title = serializers.CharField(max_length=255)
+    provider = serializers.CharField(max_length=255)
+    credit_type = serializers.IntegerField(help_text="a credit type's id")
+    amount = serializers.DecimalField(**AMOUNT)
+    earned_on = serializers.DateField(help_text="YYYY-MM-DD; not in the future")
+    evidence = serializers.FileField(help_text="a PDF, PNG or JPEG of at most 10 MB (checked from its content)")
+
+
+class ExternalApproveSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**AMOUNT, required=False, help_text="optional: a corrected amount")
+
+
+PaginatedExternalCredits = paginated(ExternalCreditSerializer)

@@ -4,6 +4,7 @@ and shapes the answer; rules and validation live in the API.
 """
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import FileResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,6 +14,7 @@ from edx_rest_framework_extensions.auth.session.authentication import SessionAut
 from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -310,11 +312,90 @@ class RejectDesignationView(DesignationDecisionView):
         return super().post(request, designation_id)
 
 
+class ExternalCreditListView(CreditsAPIView):
+    """Credits earned elsewhere: a learner's own (and, for reviewers, those they review); a learner sends one."""
+
+    parser_classes = (MultiPartParser,)
+
+    @documented(parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected"]), *PAGES],
+                responses={200: s.PaginatedExternalCredits, **ERRORS})
+    def get(self, request):
+        return paginate(request, api.list_external_credits(request.user, request.query_params.get("status")),
+                        s.ExternalCreditSerializer)
+
+    @documented(request={"multipart/form-data": s.ExternalCreditUploadSerializer},
+                responses={201: s.ExternalCreditSerializer, **ERRORS})
+    def post(self, request):
+        try:  # a body far over the evidence's limit is refused before it is read
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > api.EVIDENCE_MAX_BYTES + 1024 * 1024:
+            raise api.CreditsValidationError(
+                f"The upload is {length / (1024 * 1024):.1f} MB; the evidence can be at most 10 MB.",
+                field_errors={"evidence": ["The file is larger than 10 MB."]})
+        data = request.data
+        unknown = sorted(set(data) - {"title", "provider", "credit_type", "amount", "earned_on", "evidence"})
+        if unknown:
+            raise api.CreditsValidationError(f"Unknown field(s): {', '.join(unknown)}.",
+                                             field_errors={name: ["Unknown field."] for name in unknown})
+        created = api.submit_external_credit(
+            request.user, title=data.get("title"), provider=data.get("provider"),
+            credit_type_id=data.get("credit_type"), amount=data.get("amount"), earned_on=data.get("earned_on"),
+            evidence=request.FILES.get("evidence"))
+        return Response(s.ExternalCreditSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class ExternalCreditDetailView(CreditsAPIView):
+    @documented(responses={200: s.ExternalCreditSerializer, **ERRORS})
+    def get(self, request, external_id):
+        return Response(s.ExternalCreditSerializer(api.get_external_credit(request.user, external_id)).data)
+
+
+class ExternalCreditEvidenceView(CreditsAPIView):
+    """The evidence file, for its learner and reviewers only: sent as an attachment, never shown inline."""
+
+    @documented(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS})
+    def get(self, request, external_id):
+        handle, media_type, name = api.open_evidence(request.user, external_id)
+        response = FileResponse(handle, content_type=media_type, as_attachment=True, filename=name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ExternalCreditDecisionView(CreditsAPIView):
+    """A reviewer approves (optionally at a corrected amount) or rejects (with a reason) a credit earned elsewhere."""
+
+    decision = None  # "approve" or "reject"
+
+    @documented(request=s.ExternalApproveSerializer, responses={200: s.ExternalCreditSerializer, **ERRORS})
+    def post(self, request, external_id):
+        if self.decision == "approve":
+            data = _body(request, ("amount",))
+            decided = api.approve_external_credit(external_id, acting_user=request.user, amount=data.get("amount"))
+        else:
+            data = _body(request, ("reason",))
+            decided = api.reject_external_credit(external_id, acting_user=request.user, reason=data.get("reason"))
+        return Response(s.ExternalCreditSerializer(decided).data)
+
+
+class RejectExternalCreditView(ExternalCreditDecisionView):
+    decision = "reject"
+
+    @documented(request=s.ReasonSerializer, responses={200: s.ExternalCreditSerializer, **ERRORS})
+    def post(self, request, external_id):
+        return super().post(request, external_id)
+
+
 class RevokeAwardView(CreditsAPIView):
     @documented(request=s.ReasonSerializer, responses={200: s.AwardSerializer, **ERRORS})
     def post(self, request, award_uuid):
         award = api.get_award(award_uuid)
-        if not api.is_course_staff(request.user, award.course_key):
+        if award.course_key is None:  # earned elsewhere: only global staff may take it back
+            if not request.user.is_staff:
+                raise PermissionDenied("Only global staff can revoke a credit earned elsewhere.")
+        elif not api.is_course_staff(request.user, award.course_key):
             raise PermissionDenied("Only the course's staff can revoke its awards.")
         data = _body(request, ("reason",))
         return Response(s.AwardSerializer(
