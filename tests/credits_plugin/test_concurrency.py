@@ -108,3 +108,39 @@ def test_concurrent_decisions_on_one_course_credit_leave_one(course_key):
         row = CourseCredit.objects.get(pk=designation.pk)
         assert (row.approval_status, row.approved_by.username) == (results[0].approval_status, results[0].approved_by)
         assert CourseCredit.history.filter(id=designation.pk, approval_status__in=["approved", "rejected"]).count() == 1
+
+
+def test_concurrent_reviews_of_one_credit_earned_elsewhere_leave_one(settings, tmp_path):
+    """Reviewers deciding the same credit earned elsewhere at once: one decision, at most one award."""
+    from django.core.files.uploadedfile import SimpleUploadedFile  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.models import ExternalCredit  # pylint: disable=import-outside-toplevel
+    from tests.factories import CreditTypeFactory, UserFactory  # pylint: disable=import-outside-toplevel
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    reviewers = [UserFactory(username=f"reviewer{i}", is_staff=True) for i in range(WORKERS)]
+    learner = UserFactory(username="reporter")
+    credit_type = CreditTypeFactory(name="CPA")
+    for _round in range(3):
+        sent = api.submit_external_credit(learner, title="Seminar", provider="Society", credit_type_id=credit_type.pk,
+                                          amount="1.00", earned_on="2026-01-05",
+                                          evidence=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF"))
+        turn, lock = iter(range(WORKERS)), threading.Lock()
+
+        def decide(sent=sent, turn=turn, lock=lock):
+            with lock:
+                index = next(turn)
+            try:
+                if index % 2:
+                    return api.reject_external_credit(sent.id, acting_user=reviewers[index], reason="No")
+                return api.approve_external_credit(sent.id, acting_user=reviewers[index])
+            except api.CreditsConflict:
+                return None
+
+        results = [r for r in run_together(decide) if r is not None]
+        assert len(results) == 1
+        row = ExternalCredit.objects.get(pk=sent.id)
+        assert (row.status, row.reviewed_by.username) == (results[0].status, results[0].reviewed_by)
+        assert AwardedCredit.objects.filter(external_credit=row).count() == (1 if row.status == "approved" else 0)
+    assert AwardedCredit.objects.filter(user=learner).count() == ExternalCredit.objects.filter(
+        user=learner, status="approved").count()
