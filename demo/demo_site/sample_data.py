@@ -129,3 +129,15 @@ REVOCATIONS = (
 # for such a type): the operator approves them when the data is loaded, from the first day of
 # last year to the last day of next year (so the demo never runs out of its approval).
 APPROVAL_YEARS = (-1, 1)
+
+
+# Credits the demo learner earned elsewhere: one the operator approved, one waiting for review.
+# The evidence is a one-page PDF the loader writes (a real upload goes through the same checks).
+ExternalReport = namedtuple("ExternalReport", "username title provider credit_type amount days_ago decide")
+EXTERNAL_CREDITS = (
+    ExternalReport(LEARNER, "Tax update conference 2026", "Ontario Tax Forum", CPA_ONTARIO, "6.00", 60, "approve"),
+    ExternalReport(LEARNER, "Leading remote teams (webinar)", "Open Management Institute", MANAGEMENT, "1.50", 10,
+                   None),
+)
+EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+                b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

@@ -22,6 +22,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # Uploaded files (learners' evidence of credits earned elsewhere) go to Django's default storage:
 # a folder here; in Open edX, whatever the platform configures (S3 through django-storages in Tutor).
 MEDIA_ROOT = os.environ.get("DEMO_MEDIA_ROOT", str(BASE_DIR.parent / "media"))
+# Emails to learners (a decision on a credit earned elsewhere) are printed where the demo runs.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Other installed packages may register lms.djangoapp entry points; like the
 # real platform, the demo loads plugins through the registry, restricted to ours.

@@ -8,7 +8,10 @@ through ``credits_plugin.api``, so the same rules apply as everywhere else;
 courses, course roles and grades go to the standalone platform tables, which
 play openedx-platform.
 """
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +95,7 @@ class DemoDataLoader:
         self.load_approvals()
         self.load_grades()
         self.load_awards()
+        self.load_external_credits(types)
         return self.created
 
     # --- the platform's side: people, courses, roles, grades --------------------------------------
@@ -213,6 +217,20 @@ class DemoDataLoader:
                 if award.credit_name == spec.credit_name and award.status == "awarded" and award.source != "manual":
                     api.revoke_award(award.uuid, acting_user=self.users[spec.acting_username], reason=spec.reason)
                     self.count(_("revocations"))
+
+    def load_external_credits(self, types):
+        """The learner's credits earned elsewhere: one approved by the operator, one waiting for review."""
+        for spec in sample_data.EXTERNAL_CREDITS:
+            learner = self.users[spec.username]
+            if any(e.title == spec.title for e in api.list_own_external_credits(learner)):
+                continue
+            sent = api.submit_external_credit(
+                learner, title=spec.title, provider=spec.provider, credit_type_id=types[spec.credit_type].id,
+                amount=spec.amount, earned_on=timezone.localdate() - datetime.timedelta(days=spec.days_ago),
+                evidence=ContentFile(sample_data.EVIDENCE_PDF, name="attendance.pdf"))
+            self.count(_("credits earned elsewhere"))
+            if spec.decide == "approve":
+                api.approve_external_credit(sent.id, acting_user=self.users[sample_data.OPERATOR])
 
     @staticmethod
     def _awards_of(user, course_id):
