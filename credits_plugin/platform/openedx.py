@@ -6,6 +6,8 @@ the LMS or Studio. ``credits_plugin.platform.standalone`` is its twin for tests
 and the demo.
 """
 # pylint: disable=import-error,import-outside-toplevel
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -170,11 +172,28 @@ def send_learner_email(user, subject, body):
     from edx_ace.recipient import Recipient
     from openedx.core.djangoapps.ace_common.template_context import get_base_template_context
 
-    from credits_plugin.platform.openedx_messages import CreditsMessage
-
     context = get_base_template_context(Site.objects.get_current())
     context.update({"credits_subject": subject, "credits_body": body})
-    message = CreditsMessage().personalize(
+    message = _credits_message_type()().personalize(
         recipient=Recipient(user.id, user.email), language=None, user_context=context,
     )
     ace.send(message)
+
+
+@functools.cache
+def _credits_message_type():
+    """
+    The plugin's edx-ace message type: one for every message to a learner, whose subject and text
+    the plugin makes (and translates); the templates put them into the platform's email layout.
+    """
+    from openedx.core.djangoapps.ace_common.message import BaseMessageType
+
+    class CreditsMessage(BaseMessageType):
+        APP_LABEL = "credits_plugin"
+        NAME = "creditsmessage"
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.options["transactional"] = True  # it answers something the learner did
+
+    return CreditsMessage

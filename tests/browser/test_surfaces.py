@@ -14,16 +14,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 import credits_xblock
 from credits_plugin import api
+from credits_plugin.models import ExternalCredit
 from demo.demo_site import sample_data
 from tests.browser.conftest import describe
 
 LEADERSHIP, ETHICS = sample_data.LEADERSHIP_COURSE, sample_data.ETHICS_COURSE
 LEADERSHIP_CREDITS = {"Leadership", "Team Communication", "Leadership and Management CPD", "General Studies"}
-LEARNER_TOTALS = ["Continuing Education Units: 0.90 CEU", "CPA Ontario: 9.00 CPD hours", "Management: 10.50 hours"]
+# The demo learner's CPA Ontario total holds 6.00 CPD hours earned elsewhere (approved in the demo data).
+LEARNER_TOTALS = ["Continuing Education Units: 0.90 CEU", "CPA Ontario: 15.00 CPD hours", "Management: 10.50 hours"]
 FRENCH_XBLOCK_CATALOG = Path(credits_xblock.__file__).parent / "translations" / "fr" / "LC_MESSAGES" / "text.mo"
 SCRIPT_NAME = '<script>window.__xss = 1; alert(1)</script><img src="x" onerror="window.__xss = 1">'
 
@@ -129,7 +132,8 @@ def test_dashboard_shows_the_learner_s_totals_and_links_to_their_credits(demo):
     demo.click_and_wait(summary.find_element(By.LINK_TEXT, "See all your credits"))
     assert driver.current_url.endswith("/credits/me/")
     assert texts(driver, ".credits-total") == [t.replace(":", "") for t in LEARNER_TOTALS]
-    assert len(driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded")) == 7
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded")) == 8  # 7 courses' + 1 external
+    assert "Earned elsewhere" in driver.find_element(By.CSS_SELECTOR, ".credits-award .credits-external-tag").text
     check_page(demo, "surface-my-credits")
 
 
@@ -327,3 +331,44 @@ def test_markup_in_a_credit_name_is_shown_as_text(demo, script_credit, path):
     assert SCRIPT_NAME in demo.text(), "the name is shown, as text"
     assert not driver.find_elements(By.CSS_SELECTOR, "img[src=x]")
     assert not [s for s in driver.find_elements(By.TAG_NAME, "script") if "__xss" in s.get_attribute("innerHTML")]
+
+
+def test_a_learner_reports_a_credit_earned_elsewhere_and_sees_it_approved(demo, tmp_path):
+    """Amira reports a seminar with her certificate (a PDF); the operator approves it; it counts, marked external."""
+    evidence = tmp_path / "certificate.pdf"
+    evidence.write_bytes(sample_data.EVIDENCE_PDF)
+    demo.sign_in("amira")
+    driver = demo.open("/credits/me/")
+    driver.find_element(By.ID, "external-title").send_keys("Ethics in audit seminar")
+    driver.find_element(By.ID, "external-provider").send_keys("Audit Institute")
+    Select(driver.find_element(By.ID, "external-credit_type")).select_by_visible_text("Management (hours)")
+    driver.find_element(By.ID, "external-amount").send_keys("3")
+    driver.find_element(By.ID, "external-earned_on").send_keys("03022026")
+    driver.find_element(By.ID, "external-evidence").send_keys(str(evidence))
+    driver.execute_script("document.querySelector('.credits-external-form').scrollIntoView({block: 'start'});")
+    demo.screenshot("learner-external-report")
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, ".credits-external-form button[type=submit]"))
+    assert "your credit was sent for review" in demo.text()
+    row = driver.find_element(By.CSS_SELECTOR, ".credits-external-pending")
+    assert "Ethics in audit seminar" in row.text and "Waiting for review" in row.text
+    check_page(demo, "flow-external-waiting")
+
+    demo.sign_in(sample_data.OPERATOR)
+    driver = demo.open("/admin/credits_plugin/externalcredit/?status__exact=pending")
+    waiting = ExternalCredit.objects.get(title="Ethics in audit seminar")
+    driver.find_element(By.CSS_SELECTOR, f"input[name=_selected_action][value='{waiting.pk}']").click()
+    Select(driver.find_element(By.NAME, "action")).select_by_value("approve_external_credits")
+    demo.click_and_wait(driver.find_element(By.NAME, "index"))
+    amount = driver.find_element(By.ID, f"amount_{waiting.pk}")
+    amount.clear()
+    amount.send_keys("2.5")
+    demo.screenshot("admin-external-approve")
+    demo.click_and_wait(driver.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+    assert "1 credit was decided." in driver.page_source
+
+    demo.sign_in("amira")
+    driver = demo.open("/credits/me/")
+    assert "Approved" in driver.find_element(By.CSS_SELECTOR, ".credits-external-approved").text
+    management = [t for t in texts(driver, ".credits-total") if t.startswith("Management")]
+    assert management == ["Management 13.00 hours"]  # 10.50 from her two courses + 2.50 approved
+    check_page(demo, "flow-external-approved")

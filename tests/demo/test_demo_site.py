@@ -143,11 +143,21 @@ def test_passing_learners_hold_every_credit_of_the_course():
 
 def test_awards_carry_the_reference_numbers_and_amounts():
     load()
-    awards = AwardedCredit.objects.filter(credit_type_name="CPA Ontario")
+    awards = AwardedCredit.objects.filter(credit_type_name="CPA Ontario").exclude(source="external")
     assert awards.exists()
     assert all(award.reference_number for award in awards)
     lead = awards_of("learner", LEADERSHIP).get(credit_name="Leadership")
     assert (lead.amount, lead.unit, lead.source, lead.status) == (Decimal("6.00"), "hours", "passing", "awarded")
+
+
+def test_the_learner_has_one_credit_earned_elsewhere_approved_and_one_waiting():
+    load()
+    load()  # a second run adds nothing
+    reports = {e.title: e for e in api.list_own_external_credits(user("learner"))}
+    assert {title: e.status for title, e in reports.items()} == {
+        "Tax update conference 2026": "approved", "Leading remote teams (webinar)": "pending"}
+    award = AwardedCredit.objects.get(source="external")
+    assert (award.credit_type_name, award.amount, award.course_key) == ("CPA Ontario", Decimal("6.00"), None)
 
 
 def test_one_manual_award_and_one_revocation_with_reasons():
