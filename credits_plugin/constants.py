@@ -57,6 +57,8 @@ class ExternalCreditStatus(models.TextChoices):
 
 # What a learner may send as evidence of a credit earned elsewhere.
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The media types taken (read from a file's first bytes) and the extension each is stored and sent with.
+EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 MAX_PROVIDER_LENGTH = 255
 
 AWARD_TRIGGERS = AwardTrigger.choices

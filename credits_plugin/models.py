@@ -22,6 +22,7 @@ from credits_plugin.constants import (
     AWARD_SOURCES,
     AWARD_STATUSES,
     AWARD_TRIGGERS,
+    EVIDENCE_EXTENSIONS,
     MAX_NAME_LENGTH,
     MAX_PROVIDER_LENGTH,
     MAX_REASON_LENGTH,
@@ -263,9 +264,7 @@ class AwardedCredit(models.Model):
 
 def evidence_path(instance, filename):  # pylint: disable=unused-argument
     """Where a piece of evidence is stored: never the learner's file name, which could say anything."""
-    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
-        instance.evidence_type, "")
-    return f"credits_plugin/evidence/{uuid.uuid4().hex}{extension}"
+    return f"credits_plugin/evidence/{uuid.uuid4().hex}{EVIDENCE_EXTENSIONS.get(instance.evidence_type, '')}"
 
 
 class ExternalCredit(TimeStampedModel):

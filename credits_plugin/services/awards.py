@@ -262,7 +262,7 @@ def revoke_award(award_uuid, *, acting_user, reason):
     award.reason = reason
     award.save(update_fields=["status", "revoked_at", "revoked_by", "reason"])
     log_entry(award, AwardLogEntry.REVOKED, award.revoked_by, reason, award.revoked_at, before)
-    data = award_data(award, platform.get_course_names([award.course_key]))
+    data = award_data(award, _course_names(award))
     announce_revoked(data)
     return data
 
@@ -309,10 +309,15 @@ def _find_award(award_uuid, *, lock=False):
     return award
 
 
+def _course_names(award):
+    """The award's course name, looked up on the platform; none to look up for a credit earned elsewhere."""
+    return platform.get_course_names([award.course_key]) if award.course_key is not None else {}
+
+
 def get_award(award_uuid):
     """One award by its public id; CreditsNotFound for any other id."""
     award = _find_award(award_uuid)
-    return award_data(award, platform.get_course_names([award.course_key]))
+    return award_data(award, _course_names(award))
 
 
 def get_public_award(award_uuid):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from credits_plugin import platform
 from credits_plugin.constants import (
+    EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
     MAX_NAME_LENGTH,
     MAX_PROVIDER_LENGTH,
@@ -34,17 +35,16 @@ from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsP
 from credits_plugin.models import AwardedCredit, CreditType, ExternalCredit
 from credits_plugin.services.approval import can_approve, can_approve_designations, clean_date, day_start
 from credits_plugin.services.structure import set_history_user
-from credits_plugin.validation import FieldErrors, clean_reason, clean_text, parse_amount, parse_id
+from credits_plugin.validation import FieldErrors, clean_reason, clean_text, format_amount, parse_amount, parse_id
 
 logger = logging.getLogger(__name__)
 
-# The first bytes of each kind of evidence taken, and the name it is stored under.
+# The first bytes of each kind of evidence taken.
 EVIDENCE_SIGNATURES = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
 def evidence_type(upload, errors, field="evidence"):
@@ -77,9 +77,13 @@ def evidence_type(upload, errors, field="evidence"):
 is_reviewer = can_approve_designations
 
 
+def _rows():
+    return ExternalCredit.objects.select_related("user", "credit_type", "reviewed_by")
+
+
 def _visible_to(user):
     """The submissions ``user`` may see: their own, and those of the types they review."""
-    queryset = ExternalCredit.objects.select_related("user", "credit_type", "reviewed_by")
+    queryset = _rows()
     if user.is_staff or user.is_superuser:
         return queryset
     return queryset.filter(Q(user=user) | Q(credit_type__approvers__in=user.groups.all())).distinct()
@@ -109,7 +113,7 @@ def submit_external_credit(user, *, title, provider, credit_type_id, amount, ear
                          earned_on=earned_on, evidence_type=media_type,
                          evidence_name=_safe_name(getattr(evidence, "name", "")))
     set_history_user(row, user)
-    row.evidence.save("evidence" + EVIDENCE_EXTENSIONS[media_type], evidence, save=False)
+    row.evidence.save("evidence", evidence, save=False)  # under a random name: models.evidence_path
     stored = row.evidence.name
     try:
         with transaction.atomic():
@@ -121,10 +125,7 @@ def submit_external_credit(user, *, title, provider, credit_type_id, amount, ear
 
 
 def _active_type(credit_type_id, errors):
-    try:
-        type_id = parse_id(credit_type_id)
-    except CreditsValidationError:
-        type_id = None
+    type_id = parse_id(credit_type_id)
     row = CreditType.objects.filter(pk=type_id, is_active=True).first() if type_id else None
     if row is None:
         errors.add("credit_type", _("Choose one of the site's credit types."))
@@ -153,8 +154,7 @@ def list_external_credits(user, status=None):
 
 def list_own_external_credits(user):
     """The learner's own submissions, newest first (their credits page)."""
-    return [_data(row) for row in ExternalCredit.objects.select_related("user", "credit_type", "reviewed_by")
-            .filter(user_id=user.pk).order_by("-created", "-id")]
+    return [_data(row) for row in _rows().filter(user_id=user.pk).order_by("-created", "-id")]
 
 
 def get_external_credit(user, external_id):
@@ -230,7 +230,7 @@ def tell_learner(data, user):
     if data.status == ExternalCreditStatus.APPROVED:
         subject = _("Your credit earned elsewhere was approved")
         body = _("{title} ({provider}): {amount} {unit} of {credit_type} now count in your credits.").format(
-            title=data.title, provider=data.provider, amount=f"{data.amount:.2f}", unit=data.unit,
+            title=data.title, provider=data.provider, amount=format_amount(data.amount), unit=data.unit,
             credit_type=data.credit_type_name)
     else:
         subject = _("Your credit earned elsewhere was not approved")

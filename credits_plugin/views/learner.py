@@ -6,9 +6,13 @@ date, amount, reference number, status and public verification link, a date
 range filter and a CSV download (``?format=csv``: readable, translated headers, how
 each credit was earned, the reason of a revoked one and its verification URL; the
 REST summary's CSV keeps the JSON's field names for programs). Dates are checked by ``credits_plugin.api``; a bad one is
-shown next to its field. The summary costs two queries whatever the number of awards;
-the learner's certificates, linked beside each course, one more in the demo (in Open edX
-the platform's certificate serialization also reads each certificate's course overview).
+shown next to its field. Below, the learner's reports of credits earned elsewhere and the
+form to send one (``credits/me/external/``, which comes back here).
+
+Five queries whatever the number of awards: the summary (two), the learner's certificates,
+linked beside each course (one in the demo; in Open edX the platform's certificate
+serialization also reads each certificate's course overview), their reports, and the credit
+types they can report under.
 """
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -46,18 +50,21 @@ def my_credits(request):
     if request.GET.get("format") == "csv":
         return csv_text_response(_csv_header(), (_csv_row(request, award) for award in summary.awards),
                                  _csv_filename(request.user.username, start, end))
+    return _render(request, _page_context(request, context, summary))
+
+
+def _page_context(request, context, summary, form=None):
+    """
+    The page's context around a summary: each award with its certificate link, the CSV link,
+    and the learner's reports of credits earned elsewhere with the form to send one.
+    """
     query = request.GET.copy()
     query["format"] = "csv"
     certificates = api.get_certificate_urls(request.user, {award.course_key for award in summary.awards
                                                            if award.course_key is not None})
-    award_rows = [(award, certificates.get(str(award.course_key))) for award in summary.awards]
-    context.update(summary=summary, award_rows=award_rows, csv_query=query.urlencode(), filtered=bool(start or end))
-    return _render(request, _with_external(request, context))
-
-
-def _with_external(request, context, form=None):
-    """The learner's reports of credits earned elsewhere, and the form to send one."""
     context.update(
+        summary=summary, csv_query=query.urlencode(), filtered=bool(context["start"] or context["end"]),
+        award_rows=[(award, certificates.get(str(award.course_key))) for award in summary.awards],
         external_credits=api.list_own_external_credits(request.user),
         credit_types=api.list_credit_types(is_active=True),
         external_form=form or {}, reported=request.GET.get("reported") == "1",
@@ -76,10 +83,10 @@ def report_external_credit(request):
             credit_type_id=data.get("credit_type"), amount=api.amount_from_input(data.get("amount")),
             earned_on=data.get("earned_on"), evidence=request.FILES.get("evidence"))
     except api.CreditsValidationError as exc:
-        context = {"start": "", "end": "", "field_errors": {}, "summary": api.get_learner_summary(request.user),
-                   "external_errors": exc.field_errors, "external_error_summary": exc.message}
-        context["award_rows"] = [(award, None) for award in context["summary"].awards]
-        return _render(request, _with_external(request, context, form=data), status=400)
+        context = {"start": "", "end": "", "field_errors": {}, "external_errors": exc.field_errors,
+                   "external_error_summary": exc.message}
+        return _render(request, _page_context(request, context, api.get_learner_summary(request.user), form=data),
+                       status=400)
     return HttpResponseRedirect(reverse("credits_plugin:learner-credits") + "?reported=1#external-credits")
 
 

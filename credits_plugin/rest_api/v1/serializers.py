@@ -3,6 +3,7 @@ Shapes of the API's bodies. Output serializers read the frozen objects of
 ``credits_plugin.data``; input serializers document the request bodies for the
 OpenAPI schema. The rules themselves are checked once, in ``credits_plugin.api``.
 """
+from django.urls import reverse
 from rest_framework import serializers
 
 AMOUNT = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": True}
@@ -258,8 +259,6 @@ class ExternalCreditSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
     def get_evidence_url(self, obj) -> str:
-        from django.urls import reverse  # pylint: disable=import-outside-toplevel
-
         return reverse("credits_plugin:api_v1:external-credit-evidence", kwargs={"external_id": obj.id})
 
 

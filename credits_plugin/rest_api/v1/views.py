@@ -334,11 +334,8 @@ class ExternalCreditListView(CreditsAPIView):
             raise api.CreditsValidationError(
                 f"The upload is {length / (1024 * 1024):.1f} MB; the evidence can be at most 10 MB.",
                 field_errors={"evidence": ["The file is larger than 10 MB."]})
+        _body(request, ("title", "provider", "credit_type", "amount", "earned_on", "evidence"))  # no other field
         data = request.data
-        unknown = sorted(set(data) - {"title", "provider", "credit_type", "amount", "earned_on", "evidence"})
-        if unknown:
-            raise api.CreditsValidationError(f"Unknown field(s): {', '.join(unknown)}.",
-                                             field_errors={name: ["Unknown field."] for name in unknown})
         created = api.submit_external_credit(
             request.user, title=data.get("title"), provider=data.get("provider"),
             credit_type_id=data.get("credit_type"), amount=data.get("amount"), earned_on=data.get("earned_on"),

@@ -160,3 +160,55 @@ def test_studio_s_frame_gets_the_parts_and_the_course(monkeypatch):
     assert rendered["context"] == {"credits_title": "Credits", "credits_bodyclass": "x",
                                    "credits_head": "<style></style>", "credits_body": "<main>b</main>",
                                    "context_course": f"course {COURSE}"}
+
+
+def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monkeypatch):
+    """
+    As the platform sends its own transactional messages: a BaseMessageType personalized for the
+    learner, with the site's base template context, handed to ``ace.send``. edx-ace and the platform
+    are stand-ins here; the templates the message names are the plugin's, and render.
+    """
+    from django.template.loader import render_to_string  # pylint: disable=import-outside-toplevel
+
+    sent = []
+
+    class BaseMessageType:  # the platform's ace_common.message.BaseMessageType, as far as the backend uses it
+        def __init__(self, *args, **kwargs):
+            self.options = {}
+
+        def personalize(self, recipient, language, user_context):
+            return SimpleNamespace(app_label=self.APP_LABEL, name=self.NAME, recipient=recipient, language=language,
+                                   context=user_context, options=self.options)
+
+    stand_ins = {
+        "edx_ace": types.ModuleType("edx_ace"),
+        "edx_ace.recipient": types.ModuleType("edx_ace.recipient"),
+        "openedx.core.djangoapps.ace_common.message": types.ModuleType("m"),
+        "openedx.core.djangoapps.ace_common.template_context": types.ModuleType("t"),
+        "django.contrib.sites.models": types.ModuleType("s"),  # not installed by the test settings
+    }
+    stand_ins["edx_ace"].ace = SimpleNamespace(send=sent.append)
+    stand_ins["edx_ace.recipient"].Recipient = lambda lms_user_id, email: (lms_user_id, email)
+    stand_ins["openedx.core.djangoapps.ace_common.message"].BaseMessageType = BaseMessageType
+    stand_ins["openedx.core.djangoapps.ace_common.template_context"].get_base_template_context = \
+        lambda site: {"platform_name": "Acme Learning", "site": site}
+    stand_ins["django.contrib.sites.models"].Site = SimpleNamespace(
+        objects=SimpleNamespace(get_current=lambda: "learn.acme.test"))
+    for name in ("openedx", "openedx.core", "openedx.core.djangoapps", "openedx.core.djangoapps.ace_common"):
+        stand_ins.setdefault(name, types.ModuleType(name))
+    for name, module in stand_ins.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    openedx._credits_message_type.cache_clear()  # built once per process: here, on the stand-in base class
+    try:
+        openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved", "Tax day: 3.00 hours.")
+    finally:
+        openedx._credits_message_type.cache_clear()
+    (message,) = sent
+    assert (message.app_label, message.name, message.recipient) == ("credits_plugin", "creditsmessage",
+                                                                      (7, "lee@example.com"))
+    assert message.options == {"transactional": True}
+    assert message.context["platform_name"] == "Acme Learning"
+    folder = f"{message.app_label}/edx_ace/{message.name}/email"
+    assert render_to_string(f"{folder}/subject.txt", message.context).strip() == "Approved"
+    assert render_to_string(f"{folder}/body.txt", message.context).strip() == "Tax day: 3.00 hours."
+    assert render_to_string(f"{folder}/from_name.txt", message.context).strip() == "Acme Learning"

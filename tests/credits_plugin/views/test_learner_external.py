@@ -56,6 +56,8 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_stored(learner, cp
     assert 'id="external-amount-error"' in page and 'id="external-evidence-error"' in page
     assert "not a PDF, PNG or JPEG" in page
     assert 'value="Audit forum"' in page  # what they typed is kept
+    # The rest of the page still leads where it did: its links and its date form go to /credits/me/.
+    assert 'action="/credits/me/"' in page
     assert not ExternalCredit.objects.exists()
 
 
@@ -79,6 +81,38 @@ def test_approved_and_rejected_reports_are_shown_and_only_approved_ones_count(le
     assert "The provider is not accredited." in page and "Not approved" in page
     assert "credits-external-tag" in page and "Audit Institute" in page
     assert "2.00 CPE hours" in page  # the total counts the approved one only
+    assert 'href="/credits/me/?format=csv"' in page
     rows = list(csv.reader(io.StringIO(b"".join(client.get(URL + "?format=csv").streaming_content).decode())))
     assert rows[1][:3] == ["Audit Institute", "", "Audit forum"]
     assert rows[1][7] == "Earned elsewhere"
+
+
+def test_the_verification_page_of_an_external_credit_names_where_it_was_earned(learner, cpa):
+    reviewer = UserFactory(username="reviewer", is_staff=True)
+    sent = api.submit_external_credit(learner, title="Audit forum", provider="Audit Institute", credit_type_id=cpa.pk,
+                                      amount="2", earned_on="2026-04-01", evidence=SimpleUploadedFile("a.pdf", PDF))
+    award_uuid = api.approve_external_credit(sent.id, acting_user=reviewer).award_uuid
+    page = Client().get(f"/credits/awards/{award_uuid}/").content.decode()  # anyone with the address
+    assert "Earned at" in page and "Audit Institute" in page and "Audit forum" in page
+    assert "the learner&#x27;s evidence was reviewed and approved" in page
+    assert "This credit is valid." in page
+
+
+def test_only_global_staff_revoke_an_external_credit_and_it_stops_counting(learner, cpa):
+    from rest_framework.test import APIClient  # pylint: disable=import-outside-toplevel
+
+    from tests.factories import CourseAccessFactory  # pylint: disable=import-outside-toplevel
+
+    reviewer = UserFactory(username="reviewer", is_staff=True)
+    sent = api.submit_external_credit(learner, title="Audit forum", provider="Audit Institute", credit_type_id=cpa.pk,
+                                      amount="2", earned_on="2026-04-01", evidence=SimpleUploadedFile("a.pdf", PDF))
+    award_uuid = api.approve_external_credit(sent.id, acting_user=reviewer).award_uuid
+    course_staff = UserFactory(username="teacher")
+    CourseAccessFactory(user=course_staff)
+    client = APIClient()
+    url = f"/api/credits/v1/awards/{award_uuid}/revoke/"
+    for user, expected in ((learner, 403), (course_staff, 403), (reviewer, 200)):
+        client.force_authenticate(user=user)
+        assert client.post(url, {"reason": "Duplicate claim."}, format="json").status_code == expected
+    summary = api.get_learner_summary(learner)
+    assert summary.totals == () and summary.awards[0].status == "revoked"
