@@ -133,6 +133,8 @@ class ExternalCreditData:
     reviewed_at: Optional[datetime] = None
     reason: str = ""  # why it was rejected
     award_uuid: Optional[UUID] = None  # the award an approval recorded
+    award_status: str = ""  # that award's AwardStatus now: "revoked" once staff revoked it
+    award_revoked_at: Optional[datetime] = None
     created: Optional[datetime] = None
 
 

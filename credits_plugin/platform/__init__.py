@@ -11,7 +11,9 @@ from importlib import import_module
 from typing import Optional
 
 import attr
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from credits_plugin.settings import credits_setting
 
@@ -24,6 +26,7 @@ __all__ = [
     "get_page_links",
     "frame_page",
     "get_course_names",
+    "get_learner_language",
     "get_learner_name",
     "get_user_by_username",
     "has_course_staff_access",
@@ -167,6 +170,20 @@ def get_learner_name(user):
     return get_backend().get_learner_name(user) or ""
 
 
+def get_learner_language(user):
+    """
+    The language to write to the learner in: their language preference (the account setting the
+    platform's own emails use) when the site offers it, else the site's default language.
+    """
+    preferred = get_backend().get_learner_language(user)
+    if preferred:
+        try:
+            return translation.get_supported_language_variant(preferred)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
 def get_page_base_template(surface):
     """
     The platform's page the plugin's pages extend (a Django template with the blocks title,
@@ -194,12 +211,14 @@ def frame_page(request, parts, course_key=None):
     return get_backend().frame_page(request, parts, course_key)
 
 
-def send_learner_email(user, subject, body):
+def send_learner_email(user, subject, body, language):
     """
     Email a learner a short plain-text message through the platform's messaging (edx-ace in Open
-    edX). Returns whether it was handed over; a learner without an email address gets nothing.
+    edX), already written in ``language`` (see ``get_learner_language``), which the platform's
+    layout around it follows. Returns whether it was handed over; a learner without an email
+    address gets nothing.
     """
     if not getattr(user, "email", ""):
         return False
-    get_backend().send_learner_email(user, str(subject), str(body))
+    get_backend().send_learner_email(user, str(subject), str(body), language)
     return True

@@ -161,10 +161,18 @@ def get_page_links(course_key=None):
     return links
 
 
-def send_learner_email(user, subject, body):
+def get_learner_language(user):
+    """The learner's language preference, the one the platform's own emails are written in."""
+    from openedx.core.djangoapps.lang_pref import LANGUAGE_KEY
+    from openedx.core.djangoapps.user_api.preferences.api import get_user_preference
+
+    return get_user_preference(user, LANGUAGE_KEY)
+
+
+def send_learner_email(user, subject, body, language):
     """
-    Through edx-ace, as the platform's own messages go (its channels, its site's sender, the
-    learner's language preference already applied by the caller): the templates are
+    Through edx-ace, as the platform's own messages go (its channels, its site's sender, its
+    layout rendered in the learner's language): the templates are
     ``credits_plugin/edx_ace/creditsmessage/email/``.
     """
     from django.contrib.sites.models import Site
@@ -175,7 +183,7 @@ def send_learner_email(user, subject, body):
     context = get_base_template_context(Site.objects.get_current())
     context.update({"credits_subject": subject, "credits_body": body})
     message = _credits_message_type()().personalize(
-        recipient=Recipient(user.id, user.email), language=None, user_context=context,
+        recipient=Recipient(user.id, user.email), language=language, user_context=context,
     )
     ace.send(message)
 

@@ -18,7 +18,7 @@ import logging
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from credits_plugin import platform
@@ -78,7 +78,7 @@ is_reviewer = can_approve_designations
 
 
 def _rows():
-    return ExternalCredit.objects.select_related("user", "credit_type", "reviewed_by")
+    return ExternalCredit.objects.select_related("user", "credit_type", "reviewed_by", "award")
 
 
 def _visible_to(user):
@@ -226,20 +226,29 @@ def _find(user, external_id, *, lock=False, reviewing=False):
 
 
 def tell_learner(data, user):
-    """Email the learner the decision on their submission (never fails the decision)."""
-    if data.status == ExternalCreditStatus.APPROVED:
-        subject = _("Your credit earned elsewhere was approved")
-        body = _("{title} ({provider}): {amount} {unit} of {credit_type} now count in your credits.").format(
-            title=data.title, provider=data.provider, amount=format_amount(data.amount), unit=data.unit,
-            credit_type=data.credit_type_name)
-    else:
-        subject = _("Your credit earned elsewhere was not approved")
-        body = _("{title} ({provider}) was not approved. The reviewer wrote: {reason}").format(
-            title=data.title, provider=data.provider, reason=data.reason)
+    """
+    Email the learner the decision on their submission, in their language (not the reviewer's);
+    a failure is logged and never undoes the decision.
+    """
     try:
-        platform.send_learner_email(user, subject, body)
+        language = platform.get_learner_language(user)
+        with translation.override(language):
+            subject, body = _decision_message(data)
+            platform.send_learner_email(user, subject, body, language)
     except Exception:  # pylint: disable=broad-except
         logger.exception("Could not email user %s about their credit earned elsewhere %s", user.pk, data.id)
+
+
+def _decision_message(data):
+    """The subject and text of the decision email, in the active language."""
+    if data.status == ExternalCreditStatus.APPROVED:
+        return _("Your credit earned elsewhere was approved"), _(
+            "{title} ({provider}): {amount} {unit} of {credit_type} now count in your credits.").format(
+            title=data.title, provider=data.provider, amount=format_amount(data.amount), unit=data.unit,
+            credit_type=data.credit_type_name)
+    return _("Your credit earned elsewhere was not approved"), _(
+        "{title} ({provider}) was not approved. The reviewer wrote: {reason}").format(
+        title=data.title, provider=data.provider, reason=data.reason)
 
 
 def delete_evidence_files(names):
@@ -258,7 +267,9 @@ def _data(row):
         amount=row.amount, earned_on=row.earned_on, evidence_type=row.evidence_type,
         evidence_name=row.evidence_name, status=row.status,
         reviewed_by=row.reviewed_by.username if row.reviewed_by_id else "", reviewed_at=row.reviewed_at,
-        reason=row.reason, award_uuid=row.award.uuid if row.award_id else None, created=row.created,
+        reason=row.reason, award_uuid=row.award.uuid if row.award_id else None,
+        award_status=row.award.status if row.award_id else "",
+        award_revoked_at=row.award.revoked_at if row.award_id else None, created=row.created,
     )
 
 

@@ -115,7 +115,14 @@ def frame_page(request, parts, course_key):  # pylint: disable=unused-argument
     return render_to_string(template, context, request=request)
 
 
-def send_learner_email(user, subject, body):
+def get_learner_language(user):
+    """The language the learner chose (a preference row, as the platform's ``UserPreference``)."""
+    from credits_plugin.platform.standalone.models import StandaloneLanguagePreference
+
+    return StandaloneLanguagePreference.objects.filter(user=user).values_list("language", flat=True).first()
+
+
+def send_learner_email(user, subject, body, language):  # pylint: disable=unused-argument
     """Django's own mail (the demo prints it to the console; tests read ``mail.outbox``)."""
     from django.core.mail import send_mail  # pylint: disable=import-outside-toplevel
 

@@ -1,4 +1,4 @@
-"""Stand-ins for CourseOverview, course access roles and persisted course grades."""
+"""Stand-ins for CourseOverview, course access roles, persisted course grades and language preferences."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -64,3 +64,17 @@ class StandaloneCourseGrade(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "modified"}
         super().save(*args, **kwargs)
+
+
+class StandaloneLanguagePreference(models.Model):
+    """
+    The language a learner chose for the site (plays the platform's ``pref-lang`` UserPreference).
+
+    .. no_pii:
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=16)
+
+    def __str__(self):
+        return self.language

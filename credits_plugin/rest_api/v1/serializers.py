@@ -256,6 +256,9 @@ class ExternalCreditSerializer(serializers.Serializer):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField(help_text="why it was rejected")
     award_uuid = serializers.UUIDField(allow_null=True, help_text="the award its approval recorded")
+    award_status = serializers.ChoiceField(choices=["", "awarded", "revoked"], help_text="that award's status now: "
+                                           "an approved credit whose award was revoked no longer counts")
+    award_revoked_at = serializers.DateTimeField(allow_null=True)
     created = serializers.DateTimeField()
 
     def get_evidence_url(self, obj) -> str:

@@ -200,15 +200,33 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
         monkeypatch.setitem(sys.modules, name, module)
     openedx._credits_message_type.cache_clear()  # built once per process: here, on the stand-in base class
     try:
-        openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved", "Tax day: 3.00 hours.")
+        openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved", "Tax day: 3.00 hours.",
+                                   "fr")
     finally:
         openedx._credits_message_type.cache_clear()
     (message,) = sent
     assert (message.app_label, message.name, message.recipient) == ("credits_plugin", "creditsmessage",
                                                                       (7, "lee@example.com"))
     assert message.options == {"transactional": True}
+    assert message.language == "fr"  # the platform's layout around the text follows the learner's language
     assert message.context["platform_name"] == "Acme Learning"
     folder = f"{message.app_label}/edx_ace/{message.name}/email"
     assert render_to_string(f"{folder}/subject.txt", message.context).strip() == "Approved"
     assert render_to_string(f"{folder}/body.txt", message.context).strip() == "Tax day: 3.00 hours."
     assert render_to_string(f"{folder}/from_name.txt", message.context).strip() == "Acme Learning"
+
+
+def test_the_learner_s_language_is_their_platform_preference(monkeypatch):
+    """The ``pref-lang`` user preference, read through the platform's preferences API."""
+    asked = []
+    lang_pref = types.ModuleType("openedx.core.djangoapps.lang_pref")
+    lang_pref.LANGUAGE_KEY = "pref-lang"
+    preferences = types.ModuleType("openedx.core.djangoapps.user_api.preferences.api")
+    preferences.get_user_preference = lambda user, key: asked.append((user.id, key)) or "fr-ca"
+    for name in ("openedx", "openedx.core", "openedx.core.djangoapps", "openedx.core.djangoapps.user_api",
+                 "openedx.core.djangoapps.user_api.preferences"):
+        monkeypatch.setitem(sys.modules, name, sys.modules.get(name) or types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "openedx.core.djangoapps.lang_pref", lang_pref)
+    monkeypatch.setitem(sys.modules, "openedx.core.djangoapps.user_api.preferences.api", preferences)
+    assert openedx.get_learner_language(SimpleNamespace(id=7)) == "fr-ca"
+    assert asked == [(7, "pref-lang")]

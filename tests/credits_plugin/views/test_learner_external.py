@@ -116,3 +116,11 @@ def test_only_global_staff_revoke_an_external_credit_and_it_stops_counting(learn
         assert client.post(url, {"reason": "Duplicate claim."}, format="json").status_code == expected
     summary = api.get_learner_summary(learner)
     assert summary.totals == () and summary.awards[0].status == "revoked"
+    page = signed_in(learner).get(URL).content.decode()
+    row = page[page.index('class="credits-external '):]
+    row = row[:row.index("</tr>")]
+    assert "Approved, then revoked" in row and "Verification page" in row
+    assert ">Approved<" not in row  # it no longer says approved as if it counted
+    client.force_authenticate(user=learner)
+    listed = client.get(f"/api/credits/v1/external-credits/{sent.id}/").json()
+    assert (listed["status"], listed["award_status"]) == ("approved", "revoked") and listed["award_revoked_at"]
