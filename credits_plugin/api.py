@@ -78,6 +78,14 @@ from credits_plugin.services.reports import (
     list_learner_awards,
     page_course_awards,
 )
+from credits_plugin.services.requirements import (
+    create_requirement,
+    delete_requirement,
+    get_learner_requirements,
+    get_requirement,
+    list_requirements,
+    update_requirement,
+)
 from credits_plugin.services.retirement import retire_learner
 from credits_plugin.services.structure import (
     archive_credit,
@@ -148,6 +156,12 @@ __all__ = [
     "open_evidence",
     "approve_external_credit",
     "reject_external_credit",
+    "list_requirements",
+    "get_requirement",
+    "create_requirement",
+    "update_requirement",
+    "delete_requirement",
+    "get_learner_requirements",
     "is_reviewer",
     "EVIDENCE_MAX_BYTES",
     # awards

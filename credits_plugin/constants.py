@@ -61,6 +61,24 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 MAX_PROVIDER_LENGTH = 255
 
+class PeriodKind(models.TextChoices):
+    """How a continuing-education requirement's periods run."""
+
+    CALENDAR_YEAR = "calendar_year", _("Each calendar year")
+    FIXED_CYCLE = "fixed_cycle", _("Cycles of a fixed length from a start date")
+    ROLLING = "rolling", _("The months up to today")
+
+
+class PeriodUnit(models.TextChoices):
+    """The unit of a cycle's or a rolling window's length."""
+
+    YEARS = "years", _("years")
+    MONTHS = "months", _("months")
+
+
+# The longest cycle or rolling window, in months (ten years).
+MAX_PERIOD_MONTHS = 120
+
 AWARD_TRIGGERS = AwardTrigger.choices
 AWARD_SOURCES = AwardSource.choices
 AWARD_STATUSES = AwardStatus.choices

@@ -25,7 +25,10 @@ __all__ = [
     "CreditTypeData",
     "DesignationData",
     "LearnerSummaryData",
+    "PeriodProgressData",
     "PublicAwardData",
+    "RequirementData",
+    "RequirementProgressData",
     "IssuerData",
     "TypeTotalData",
 ]
@@ -294,3 +297,55 @@ class PublicAwardData:
     source_label: str = ""  # the same, in words
     approved_from: Optional[date] = None  # the course's approval by the accrediting body, for accredited credits
     approved_until: Optional[date] = None
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class RequirementData:
+    """A continuing-education requirement as defined (sub-requirements take their parent's period)."""
+
+    id: int
+    name: str
+    description: str
+    amount: Decimal
+    unit: str  # the unit of what counts ("" when nothing counts yet)
+    period_kind: str  # PeriodKind
+    period_length: Optional[int]
+    period_unit: str  # PeriodUnit
+    cycle_start: Optional[date]
+    credit_type_ids: tuple
+    credit_ids: tuple
+    parent_id: Optional[int]
+    carry_over_max: Decimal
+    applies_to_all: bool
+    active: bool
+    sub_requirement_ids: tuple = ()
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class PeriodProgressData:
+    """What a learner earned toward a requirement in one of its past periods."""
+
+    period_start: date
+    period_end: date
+    required: Decimal
+    earned: Decimal  # earned in the period itself
+    carried_over: Decimal  # counted from the period before
+    met: bool
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class RequirementProgressData:
+    """Where a learner stands on a requirement in its current period (computed when read)."""
+
+    id: int
+    name: str
+    unit: str
+    period_start: date
+    period_end: date  # included
+    required: Decimal
+    earned: Decimal  # earned in the period
+    carried_over: Decimal  # counted from the period before (the carry-over cap applied)
+    remaining: Decimal
+    met: bool  # earned with carry-over reaches the amount, and every sub-requirement is met
+    sub_requirements: tuple = ()  # RequirementProgressData of each part, in the same period
+    past_periods: tuple = ()  # PeriodProgressData, newest first

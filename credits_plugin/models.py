@@ -32,6 +32,8 @@ from credits_plugin.constants import (
     AwardStatus,
     AwardTrigger,
     ExternalCreditStatus,
+    PeriodKind,
+    PeriodUnit,
 )
 
 CHECK_KWARG = "condition" if django.VERSION >= (5, 1) else "check"  # Django 5.1 renamed check= to condition=
@@ -315,6 +317,94 @@ class ExternalCredit(TimeStampedModel):
 
     def __str__(self):
         return f"{self.title} ({self.provider})"
+
+
+class CreditRequirement(TimeStampedModel):
+    """
+    What a body requires of its professionals: an amount of some credits in each period
+    ("20 CPD hours each calendar year"), with optional sub-requirements ("4 of them in
+    ethics", ``parent``) and carry-over of hours above it into the next period. Progress is
+    computed from the awards when read, never stored.
+
+    .. no_pii:
+    """
+
+    name = models.CharField(_("name"), max_length=MAX_NAME_LENGTH)
+    description = models.TextField(_("description"), blank=True, default="")
+    amount = models.DecimalField(_("amount required"), max_digits=AMOUNT_MAX_DIGITS,
+                                 decimal_places=AMOUNT_DECIMAL_PLACES)
+    period_kind = models.CharField(_("period"), max_length=20, choices=PeriodKind.choices,
+                                   default=PeriodKind.CALENDAR_YEAR)
+    period_length = models.PositiveSmallIntegerField(
+        _("period length"), null=True, blank=True,
+        help_text=_("For a fixed cycle or a rolling window: how many years or months."),
+    )
+    period_unit = models.CharField(_("period unit"), max_length=10, choices=PeriodUnit.choices,
+                                   default=PeriodUnit.YEARS)
+    cycle_start = models.DateField(
+        _("cycle start"), null=True, blank=True,
+        help_text=_("For a fixed cycle shared by everyone: the day its first cycle starts. Leave empty to "
+                    "count each assigned learner's cycle from their own start date (a licence date)."),
+    )
+    credit_types = models.ManyToManyField(CreditType, blank=True, related_name="+",
+                                          verbose_name=_("credit types that count"))
+    credits = models.ManyToManyField(Credit, blank=True, related_name="+", verbose_name=_("credits that count"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="sub_requirements",
+        verbose_name=_("part of"),
+        help_text=_("A sub-requirement (\"4 of the 20 in ethics\") takes its period and learners from this one."),
+    )
+    carry_over_max = models.DecimalField(
+        _("carry-over cap"), max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, default=0,
+        help_text=_("Up to this much earned above the requirement in a period counts toward the next one."),
+    )
+    applies_to_all = models.BooleanField(
+        _("applies to every learner"), default=True,
+        help_text=_("Otherwise it applies to the learners assigned to it."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("credit requirement")
+        verbose_name_plural = _("credit requirements")
+        constraints = [
+            models.CheckConstraint(**{CHECK_KWARG: Q(amount__gt=0)}, name="credits_requirement_amount_positive"),
+            models.CheckConstraint(**{CHECK_KWARG: Q(carry_over_max__gte=0)},
+                                   name="credits_requirement_carry_over_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RequirementAssignment(TimeStampedModel):
+    """
+    A learner a requirement applies to, with the day their own cycle starts (a licence date).
+
+    .. pii: The learner (user foreign key) and their cycle start date (which may be a licence date).
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    requirement = models.ForeignKey(CreditRequirement, on_delete=models.CASCADE, related_name="assignments",
+                                    verbose_name=_("requirement"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("learner"))
+    cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement", "user"]
+        verbose_name = _("requirement assignment")
+        verbose_name_plural = _("requirement assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "user"], name="credits_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.requirement_id}: {self.user_id}"
 
 
 class AwardLogEntry(models.Model):

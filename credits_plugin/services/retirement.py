@@ -10,21 +10,24 @@ from credits_plugin.models import (
     CourseCreditReapplication,
     CourseCreditSettings,
     Credit,
+    CreditRequirement,
     CreditType,
     ExternalCredit,
+    RequirementAssignment,
 )
 from credits_plugin.services.external import delete_evidence_files
 
 logger = logging.getLogger(__name__)
 
-AUDITED_MODELS = (CreditType, Credit, CourseCreditSettings, CourseCredit)
+AUDITED_MODELS = (CreditType, Credit, CourseCreditSettings, CourseCredit, CreditRequirement, RequirementAssignment)
 
 
 @transaction.atomic
 def retire_learner(user_id):
     """
     Delete the user's awards (and their log), their reports of credits earned elsewhere (with
-    their history and evidence files), and unlink the user from what they did to others.
+    their history and evidence files), their requirement assignments (and their history), and
+    unlink the user from what they did to others.
 
     The user row is kept by the platform, so nothing cascades on its own: the audit history
     of types, credits and courses, and the awards or revocations they made as staff, keep
@@ -41,6 +44,8 @@ def retire_learner(user_id):
     ExternalCredit.history.filter(history_user_id=user_id).update(history_user=None)
     if files:
         transaction.on_commit(lambda: delete_evidence_files(files))
+    RequirementAssignment.objects.filter(user_id=user_id).delete()  # the learner's cycle start dates
+    RequirementAssignment.history.filter(user_id=user_id).delete()
     AwardLogEntry.objects.filter(award__user_id=user_id).delete()
     removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
     AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)
