@@ -79,11 +79,17 @@ from credits_plugin.services.reports import (
     page_course_awards,
 )
 from credits_plugin.services.requirements import (
+    assign_learners,
+    compliance_requirement,
     create_requirement,
     delete_requirement,
     get_learner_requirements,
     get_requirement,
+    iter_compliance,
+    list_assignments,
     list_requirements,
+    parse_assignment_csv,
+    progress_day,
     update_requirement,
 )
 from credits_plugin.services.retirement import retire_learner
@@ -162,6 +168,12 @@ __all__ = [
     "update_requirement",
     "delete_requirement",
     "get_learner_requirements",
+    "list_assignments",
+    "assign_learners",
+    "parse_assignment_csv",
+    "compliance_requirement",
+    "iter_compliance",
+    "progress_day",
     "is_reviewer",
     "EVIDENCE_MAX_BYTES",
     # awards

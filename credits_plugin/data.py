@@ -18,6 +18,7 @@ __all__ = [
     "AwardData",
     "AwardResult",
     "AwardSnapshot",
+    "ComplianceRowData",
     "CourseCreditData",
     "CourseCreditSettingsData",
     "CreditData",
@@ -349,3 +350,18 @@ class RequirementProgressData:
     met: bool  # earned with carry-over reaches the amount, and every sub-requirement is met
     sub_requirements: tuple = ()  # RequirementProgressData of each part, in the same period
     past_periods: tuple = ()  # PeriodProgressData, newest first
+
+    @property
+    def counted(self):
+        """What counts toward it in this period: earned plus carried over."""
+        return self.earned + self.carried_over
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class ComplianceRowData:
+    """One learner in a requirement's compliance report."""
+
+    user_id: int
+    username: str
+    cycle_start: Optional[date]  # their own, or the requirement's shared one
+    progress: RequirementProgressData  # the current period only (no past periods)

@@ -6,20 +6,21 @@ a revoked award stops counting at once and a changed requirement applies at once
 counts in the period holding its award date in the site's time zone, when it is in the
 requirement's unit and its credit, or its type, is among what counts. See ADR 0009.
 """
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import DateField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AMOUNT_MAX, MAX_NAME_LENGTH, MAX_PERIOD_MONTHS, AwardStatus, PeriodKind, PeriodUnit
-from credits_plugin.data import PeriodProgressData, RequirementData, RequirementProgressData
-from credits_plugin.exceptions import CreditsNotFound
+from credits_plugin.data import ComplianceRowData, PeriodProgressData, RequirementData, RequirementProgressData
+from credits_plugin.exceptions import CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, Credit, CreditRequirement, CreditType, RequirementAssignment
-from credits_plugin.services.approval import award_day, clean_date
-from credits_plugin.services.periods import Periods, length_in_months
+from credits_plugin.services.approval import award_day, clean_date, day_start
+from credits_plugin.services.periods import ONE_DAY, Periods, length_in_months
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import FieldErrors, clean_bool, clean_text, parse_amount, parse_id
 
@@ -119,10 +120,12 @@ def _parse_cap(value, errors):
     return cap.quantize(CENTS)
 
 
-def clean_requirement(data, errors, *, instance=None):
+def clean_requirement(data, errors, *, instance=None, check_assignments=True):
     """
-    Check a requirement's fields, all of them (a change is checked as the whole it makes).
-    Returns ``(fields, credit_types, credits, parent)`` with rows for the relations.
+    Check a requirement's fields, all of them (a change is checked as the whole it makes), and
+    (unless the caller checks the learners it saves with it, as the admin's page does) that a
+    change leaves its assigned learners what their progress needs. Returns ``(fields,
+    credit_types, credits, parent)`` with rows for the relations.
     """
     cleaned = {
         "name": clean_text(data.get("name"), errors, "name", max_length=MAX_NAME_LENGTH, required=True,
@@ -147,6 +150,8 @@ def clean_requirement(data, errors, *, instance=None):
         _check_period(kind, length, unit, start, cap, applies_to_all, errors)
     elif cap:
         errors.add("carry_over_max", _("A part of a requirement has no carry-over of its own."))
+    if instance is not None and check_assignments:
+        _check_assignments(instance, kind, start, parent, errors)
     if instance is not None and cleaned["amount"] is not None:
         larger = [sub.name for sub in instance.sub_requirements.all() if sub.amount > cleaned["amount"]]
         if larger:
@@ -159,6 +164,19 @@ def clean_requirement(data, errors, *, instance=None):
               "applies_to_all": applies_to_all, "active": active}
     fields["carry_over_max"] = fields.pop("cap")
     return fields, credit_types, credits, parent
+
+
+def _check_assignments(instance, kind, start, parent, errors):
+    """A change must not leave assigned learners without what their progress needs."""
+    assigned = instance.assignments.all()
+    if parent is not None and assigned.exists():
+        errors.add("parent", _("This requirement has assigned learners: a part takes its learners from its "
+                               "requirement. Remove them first."))
+    elif kind == PeriodKind.FIXED_CYCLE and not start:
+        missing = assigned.filter(cycle_start__isnull=True).count()
+        if missing:
+            errors.add("cycle_start", _("{count} assigned learner(s) have no cycle start of their own: give a start "
+                                        "date for everyone, or give them theirs first.").format(count=missing))
 
 
 def _check_period(kind, length, unit, start, cap, applies_to_all, errors):
@@ -242,21 +260,147 @@ def create_requirement(*, user=None, **data):
 
 
 @transaction.atomic
-def update_requirement(requirement_id, *, user=None, **changes):
+def update_requirement(requirement_id, *, user=None, check_assignments=True, **changes):
+    """Change some fields of a requirement; see ``clean_requirement`` for ``check_assignments``."""
     row = _find(requirement_id, lock=True)
     errors = FieldErrors()
     for field in sorted(set(changes) - set(FIELDS)):
         errors.add(field, _("This field cannot be changed."))
-    fields, credit_types, credits, parent = clean_requirement({**_state(row), **changes}, errors, instance=row)
+    fields, credit_types, credits, parent = clean_requirement({**_state(row), **changes}, errors, instance=row,
+                                                              check_assignments=check_assignments)
     errors.raise_if_any()
     _save(row, fields, credit_types, credits, parent, user)
     return get_requirement(row.pk)
 
 
 @transaction.atomic
-def delete_requirement(requirement_id):
+def delete_requirement(requirement_id, *, user=None):
     """Delete a requirement, its parts and assignments (progress is computed, so no award changes)."""
-    _find(requirement_id, lock=True).delete()
+    row = _find(requirement_id, lock=True)
+    for related in [*row.sub_requirements.all(), *row.assignments.all()]:
+        set_history_user(related, user)
+        related.delete()
+    set_history_user(row, user)
+    row.delete()
+
+
+# --- who a requirement applies to -----------------------------------------------------------------
+
+MAX_ASSIGNMENT_ROWS = 10000
+
+
+def list_assignments(requirement_id):
+    """The learners assigned to a requirement: ``[{"username", "cycle_start"}]`` by username."""
+    requirement = _find(requirement_id)
+    return [{"username": username, "cycle_start": start} for username, start in
+            RequirementAssignment.objects.filter(requirement=requirement).order_by("user__username")
+            .values_list("user__username", "cycle_start")]
+
+
+def assign_learners(requirement_id, entries, *, user=None):
+    """
+    Assign learners to a requirement, each entry ``{"learner": username or email, "cycle_start":
+    YYYY-MM-DD or empty, "line": its line in an upload (optional)}``; a learner already assigned
+    gets the new start. Every bad entry is reported with its line (or position) and, when any is
+    bad, nothing is written. Returns ``(created, updated)``.
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    requirement = _find(requirement_id)
+    errors = FieldErrors()
+    if requirement.parent_id:
+        errors.add("requirement", _("A part takes its learners from its requirement: assign them there."))
+    if not isinstance(entries, (list, tuple)) or not entries:
+        errors.add("learners", _("Give at least one learner."))
+        errors.raise_if_any()
+    if len(entries) > MAX_ASSIGNMENT_ROWS:
+        errors.add("learners", _("Send at most {count} learners at a time.").format(count=MAX_ASSIGNMENT_ROWS))
+        errors.raise_if_any()
+    needs_start = requirement.period_kind == PeriodKind.FIXED_CYCLE and requirement.cycle_start is None
+    wanted = {}
+    for position, entry in enumerate(entries, start=1):
+        line = entry.get("line", position) if isinstance(entry, dict) else position
+        where = _("Line {line}").format(line=line)
+        if not isinstance(entry, dict):
+            errors.add(f"line {line}", _("{where}: give a learner and a cycle start.").format(where=where))
+            continue
+        name = str(entry.get("learner") or entry.get("username") or entry.get("email") or "").strip()
+        row_errors = FieldErrors()
+        start = clean_date(entry.get("cycle_start"), row_errors, "cycle_start")
+        if not name:
+            errors.add(f"line {line}", _("{where}: give a username or an email address.").format(where=where))
+        elif name.lower() in wanted:
+            errors.add(f"line {line}", _("{where}: {learner} is listed twice.").format(where=where, learner=name))
+        if row_errors:
+            errors.add(f"line {line}", _("{where}: the cycle start must be a date as YYYY-MM-DD.").format(
+                where=where))
+        elif needs_start and start is None:
+            errors.add(f"line {line}", _("{where}: this requirement counts each learner's cycle from their own "
+                                         "start: give it.").format(where=where))
+        if name:
+            wanted[name.lower()] = (line, name, start)
+    given = [name for _line, name, _start in wanted.values()]
+    found = {}
+    for row in get_user_model().objects.filter(Q(username__in=given) | Q(email__in=[n for n in given if "@" in n])):
+        for key in {row.username.lower(), row.email.lower()}:
+            if key in wanted:
+                found.setdefault(key, []).append(row)
+    users = {}
+    for key, (line, name, start) in wanted.items():
+        matches = {row.pk: row for row in found.get(key, [])}
+        if len(matches) != 1:
+            errors.add(f"line {line}", (_("Line {line}: there is no learner {learner}.") if not matches else
+                                        _("Line {line}: {learner} names more than one learner.")).format(
+                line=line, learner=name))
+        else:
+            users[key] = (next(iter(matches.values())), start)
+    errors.raise_if_any(_("Nothing was assigned: correct the lines below and send them all again."))
+    return _write_assignments(requirement, users.values(), user)
+
+
+@transaction.atomic
+def _write_assignments(requirement, learners, user):
+    existing = {row.user_id: row for row in RequirementAssignment.objects.select_for_update().filter(
+        requirement=requirement, user_id__in=[learner.pk for learner, _start in learners])}
+    created = updated = 0
+    for learner, start in learners:
+        row = existing.get(learner.pk)
+        if row is None:
+            row = RequirementAssignment(requirement=requirement, user=learner, cycle_start=start)
+            created += 1
+        elif row.cycle_start != start:
+            row.cycle_start = start
+            updated += 1
+        else:
+            continue
+        set_history_user(row, user)
+        row.save()
+    return created, updated
+
+
+def parse_assignment_csv(text):
+    """
+    The entries of an uploaded CSV: a header naming ``learner`` (or ``username`` / ``email``) and
+    ``cycle_start``, then one learner a line. Lines are numbered as in the file (the header is 1).
+    """
+    import csv  # pylint: disable=import-outside-toplevel
+    import io  # pylint: disable=import-outside-toplevel
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    column = next((name for name in ("learner", "username", "email") if name in header), None)
+    if column is None:
+        raise CreditsValidationError(_("The file's first line must name the columns: learner and cycle_start."),
+                                     field_errors={"file": [_("Add a header line: learner,cycle_start")]})
+    entries = []
+    for row in reader:
+        row = {str(key or "").strip().lower(): (value or "").strip() for key, value in row.items()
+               if not isinstance(value, list)}
+        if not any(row.values()):
+            continue
+        entries.append({"learner": row.get(column, ""), "cycle_start": row.get("cycle_start", ""),
+                        "line": reader.line_num})
+    return entries
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -269,6 +413,7 @@ class _Spec:
         self.amount, self.carry_over_max = row["amount"], row["carry_over_max"]
         self.kind, self.length, self.length_unit = row["period_kind"], row["period_length"], row["period_unit"]
         self.anchor = row["learner_cycle_start"] or row["cycle_start"]
+        self.applies_to_all_flag = row["applies_to_all"]
         self.type_ids, self.credit_ids, self.unit = set(), set(), ""
         self.parts = []
 
@@ -285,18 +430,13 @@ class _Spec:
         return unit == self.unit and (credit_id in self.credit_ids or type_id in self.type_ids)
 
 
-def _applying_specs(user_id):
-    """Query 1: every active requirement that applies to the learner, with its parts and what counts."""
-    applies = CreditRequirement.objects.filter(active=True, parent__isnull=True).filter(
-        Q(applies_to_all=True) | Q(assignments__user_id=user_id)).values("pk")
-    own_start = RequirementAssignment.objects.filter(
-        requirement_id=Coalesce(OuterRef("parent_id"), OuterRef("pk")), user_id=user_id).values("cycle_start")[:1]
-    rows = (CreditRequirement.objects.filter(Q(pk__in=applies) | Q(parent_id__in=applies))
-            .annotate(learner_cycle_start=Subquery(own_start))
-            .values("pk", "parent_id", "name", "amount", "carry_over_max", "period_kind", "period_length",
-                    "period_unit", "cycle_start", "learner_cycle_start", "credit_types__id", "credit_types__unit",
-                    "credits__id", "credits__credit_type__unit")
-            .order_by("name", "pk"))
+SPEC_FIELDS = ("pk", "parent_id", "name", "amount", "carry_over_max", "period_kind", "period_length", "period_unit",
+               "cycle_start", "applies_to_all", "learner_cycle_start", "credit_types__id", "credit_types__unit",
+               "credits__id", "credits__credit_type__unit")
+
+
+def _specs(rows):
+    """The root requirements (parts attached) of rows read with ``SPEC_FIELDS``."""
     specs = {}
     for row in rows:
         specs.setdefault(row["pk"], _Spec(row)).add(row)
@@ -305,6 +445,16 @@ def _applying_specs(user_id):
         if spec.parent_id in specs:
             specs[spec.parent_id].parts.append(spec)
     return roots
+
+
+def _applying_specs(user_id):
+    """Query 1: every active requirement that applies to the learner, with its parts and what counts."""
+    applies = CreditRequirement.objects.filter(active=True, parent__isnull=True).filter(
+        Q(applies_to_all=True) | Q(assignments__user_id=user_id)).values("pk")
+    own_start = RequirementAssignment.objects.filter(
+        requirement_id=Coalesce(OuterRef("parent_id"), OuterRef("pk")), user_id=user_id).values("cycle_start")[:1]
+    return _specs(CreditRequirement.objects.filter(Q(pk__in=applies) | Q(parent_id__in=applies))
+                  .annotate(learner_cycle_start=Subquery(own_start)).values(*SPEC_FIELDS).order_by("name", "pk"))
 
 
 def _standing_awards(user_id, until):
@@ -319,13 +469,21 @@ def _standing_awards(user_id, until):
     return awards
 
 
+def progress_day(as_of=None):
+    """The day progress is computed for: ``as_of`` (a date or YYYY-MM-DD), else today in the site's time zone."""
+    errors = FieldErrors()
+    day = clean_date(as_of, errors, "as_of")
+    errors.raise_if_any()
+    return day or timezone.localdate()
+
+
 def get_learner_requirements(user, as_of=None):
     """
     Where the learner stands on every active requirement that applies to them, on ``as_of`` (a
-    date; today in the site's time zone by default): two queries, whatever the number of
-    requirements and awards. Awards made after ``as_of`` do not count.
+    date or YYYY-MM-DD; today in the site's time zone by default): two queries, whatever the
+    number of requirements and awards. Awards made after ``as_of`` do not count.
     """
-    today = as_of or timezone.localdate()
+    today = progress_day(as_of)
     roots = _applying_specs(user.pk)
     if not roots:
         return []
@@ -333,11 +491,17 @@ def get_learner_requirements(user, as_of=None):
     return [progress for progress in (_progress(spec, awards, today) for spec in roots) if progress]
 
 
-def _progress(spec, awards, today):
-    if spec.kind == PeriodKind.FIXED_CYCLE and spec.anchor is None:
-        return None  # an assigned learner without a cycle start: nothing to count from
+def _periods(spec, anchor):
     months = length_in_months(spec.length, spec.length_unit) if spec.length else None
-    periods = Periods(spec.kind, months, spec.anchor)
+    return Periods(spec.kind, months, anchor)
+
+
+def _progress(spec, awards, today, anchor=None, with_past=True):
+    """A learner's progress on ``spec`` from their awards; ``anchor``: their cycle start (default: the spec's)."""
+    anchor = anchor or spec.anchor
+    if spec.kind == PeriodKind.FIXED_CYCLE and anchor is None:
+        return None  # an assigned learner without a cycle start: nothing to count from
+    periods = _periods(spec, anchor)
     current = periods.current(today)
     counted = [award for award in awards if spec.counts(award)]
 
@@ -357,7 +521,7 @@ def _progress(spec, awards, today):
     start, end = periods.bounds(current, today)
     own, carry = earned(spec, current), carried(current)
     past = []
-    if periods.has_past_periods:
+    if periods.has_past_periods and with_past:
         first = min((periods.index_of(award[4]) for award in counted), default=current)
         if spec.kind == PeriodKind.FIXED_CYCLE:
             first = max(first, 0)
@@ -380,7 +544,86 @@ def _progress(spec, awards, today):
         past_periods=tuple(past))
 
 
+# --- compliance -----------------------------------------------------------------------------------
+
+def compliance_requirement(requirement_id):
+    """The requirement a compliance report is about (a part has none of its own)."""
+    requirement = _find(requirement_id)
+    if requirement.parent_id:
+        raise CreditsValidationError(_("A part has no report of its own: see its requirement's."),
+                                     field_errors={"requirement": [_("Choose a requirement that is not a part.")]})
+    return requirement_data(_rows().get(pk=requirement.pk))
+
+
+def iter_compliance(requirement_id, *, as_of=None, status=None, after=None, batch_size=1000):
+    """
+    Each learner the requirement applies to, in user id order after the user id ``after``, with
+    where they stand on ``as_of`` (today by default): ``ComplianceRowData``. ``status`` "behind"
+    or "met" keeps those only. Reads in batches of learners, two queries a batch (the learners,
+    then their awards in the current and previous period), so memory stays flat.
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    today = progress_day(as_of)
+    if status not in (None, "", "behind", "met"):
+        raise CreditsValidationError(_("Choose behind or met."), field_errors={"status": [_("Choose behind or met.")]})
+    root = _find(requirement_id)
+    compliance_requirement(root.pk)
+    (spec,) = _specs(CreditRequirement.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
+                     .annotate(learner_cycle_start=Value(None, output_field=DateField()))
+                     .values(*SPEC_FIELDS).order_by("pk"))
+    if spec.applies_to_all_flag:
+        own_start = RequirementAssignment.objects.filter(requirement_id=root.pk, user_id=OuterRef("pk")).values(
+            "cycle_start")[:1]
+        learners = get_user_model().objects.filter(is_active=True).annotate(own_start=Subquery(own_start)).values_list(
+            "pk", "username", "own_start")
+        key = "pk"
+    else:
+        learners = RequirementAssignment.objects.filter(requirement_id=root.pk, user__is_active=True).values_list(
+            "user_id", "user__username", "cycle_start")
+        key = "user_id"
+    last = parse_id(after) or 0 if after not in (None, "") else 0
+    while True:
+        batch = list(learners.filter(**{f"{key}__gt": last}).order_by(key)[:batch_size])
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield from _compliance_rows(spec, batch, today, status)
+
+
+def _compliance_rows(spec, batch, today, status):
+    anchors = {user_id: own_start or spec.anchor for user_id, _name, own_start in batch}
+    starts = [_counting_since(spec, anchor, today) for anchor in anchors.values()
+              if anchor or spec.kind != PeriodKind.FIXED_CYCLE]
+    awards = defaultdict(list)
+    if starts:
+        counts = Q(credit_id__in=spec.credit_ids) | Q(credit__credit_type_id__in=spec.type_ids) | Q(
+            external_credit__credit_type_id__in=spec.type_ids)
+        rows = AwardedCredit.objects.filter(
+            counts, user_id__in=list(anchors), status=AwardStatus.AWARDED, unit=spec.unit,
+            awarded_at__gte=day_start(min(starts)), awarded_at__lt=day_start(today + ONE_DAY),
+        ).values_list("user_id", "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit",
+                      "amount", "awarded_at")
+        for user_id, credit_id, type_id, external_type_id, unit, amount, awarded_at in rows:
+            awards[user_id].append((credit_id, type_id or external_type_id, unit, amount, award_day(awarded_at)))
+    for user_id, username, _own_start in batch:
+        progress = _progress(spec, awards.get(user_id, ()), today, anchor=anchors[user_id], with_past=False)
+        if progress is None or (status == "met" and not progress.met) or (status == "behind" and progress.met):
+            continue
+        yield ComplianceRowData(user_id=user_id, username=username, cycle_start=anchors[user_id], progress=progress)
+
+
+def _counting_since(spec, anchor, today):
+    """The first day whose awards can matter on ``today``: the current period's, or the one before (carry-over)."""
+    periods = _periods(spec, anchor)
+    current = periods.current(today)
+    index = current - 1 if periods.has_past_periods and spec.carry_over_max else current
+    return periods.bounds(index, today)[0]
+
+
 __all__ = [
+    "compliance_requirement", "iter_compliance",
+    "assign_learners", "list_assignments", "parse_assignment_csv",
     "clean_requirement", "create_requirement", "delete_requirement", "get_learner_requirements",
-    "get_requirement", "list_requirements", "update_requirement",
+    "get_requirement", "list_requirements", "progress_day", "update_requirement",
 ]

@@ -68,6 +68,7 @@ def _page_context(request, context, summary, form=None):
         external_credits=api.list_own_external_credits(request.user),
         credit_types=api.list_credit_types(is_active=True),
         external_form=form or {}, reported=request.GET.get("reported") == "1",
+        requirements=api.get_learner_requirements(request.user),
     )
     return context
 

@@ -131,13 +131,36 @@ REVOCATIONS = (
 APPROVAL_YEARS = (-1, 1)
 
 
-# Credits the demo learner earned elsewhere: one the operator approved, one waiting for review.
+# Credits the demo learner earned elsewhere: two the operator approved (one last year, more than the
+# annual CPD requirement: up to 5 hours of it carry into this year), one waiting for review.
 # The evidence is a one-page PDF the loader writes (a real upload goes through the same checks).
 ExternalReport = namedtuple("ExternalReport", "username title provider credit_type amount days_ago decide")
 EXTERNAL_CREDITS = (
     ExternalReport(LEARNER, "Tax update conference 2026", "Ontario Tax Forum", CPA_ONTARIO, "6.00", 60, "approve"),
+    ExternalReport(LEARNER, "Audit and assurance week", "Chartered Professional Accountants of Canada", CPA_ONTARIO,
+                   "22.00", 400, "approve"),
     ExternalReport(LEARNER, "Leading remote teams (webinar)", "Open Management Institute", MANAGEMENT, "1.50", 10,
                    None),
 )
 EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
                 b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+# Continuing-education requirements: CPA Ontario's shape (20 CPD hours each calendar year, 4 of
+# them in ethics, up to 5 hours above it carried into the next year; and 120 over each three-year
+# cycle from the learner's licence date, for the learners assigned to it), and half a CEU a year.
+# With the sample awards, the demo learner meets the CEU one; on the annual CPD, last year's 22 hours
+# missed the ethics part, and this year they are behind (with 2 hours carried over).
+DemoRequirement = namedtuple(
+    "DemoRequirement", "name amount type_name credit_names period_kind period_length parent carry_over_max "
+                       "applies_to_all")
+REQUIREMENTS = (
+    DemoRequirement("Annual CPD (CPA Ontario)", "20.00", CPA_ONTARIO, (), "calendar_year", None, None, "5.00",
+                    True),
+    DemoRequirement("Ethics CPD", "4.00", None, ("Ethics CPD",), "calendar_year", None,
+                    "Annual CPD (CPA Ontario)", "0", True),
+    DemoRequirement("Triennial CPD (CPA Ontario)", "120.00", CPA_ONTARIO, (), "fixed_cycle", 3, None, "0", False),
+    DemoRequirement("Continuing education (CEU)", "0.50", CEU, (), "calendar_year", None, None, "0", True),
+)
+# Who the triennial cycle applies to, from their licence date (years and days before today).
+ASSIGNMENTS = (("Triennial CPD (CPA Ontario)", LEARNER, 400), ("Triennial CPD (CPA Ontario)", "amira", 900))

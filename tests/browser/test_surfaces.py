@@ -26,7 +26,7 @@ from tests.browser.conftest import describe
 LEADERSHIP, ETHICS = sample_data.LEADERSHIP_COURSE, sample_data.ETHICS_COURSE
 LEADERSHIP_CREDITS = {"Leadership", "Team Communication", "Leadership and Management CPD", "General Studies"}
 # The demo learner's CPA Ontario total holds 6.00 CPD hours earned elsewhere (approved in the demo data).
-LEARNER_TOTALS = ["Continuing Education Units: 0.90 CEU", "CPA Ontario: 15.00 CPD hours", "Management: 10.50 hours"]
+LEARNER_TOTALS = ["Continuing Education Units: 0.90 CEU", "CPA Ontario: 37.00 CPD hours", "Management: 10.50 hours"]
 FRENCH_XBLOCK_CATALOG = Path(credits_xblock.__file__).parent / "translations" / "fr" / "LC_MESSAGES" / "text.mo"
 SCRIPT_NAME = '<script>window.__xss = 1; alert(1)</script><img src="x" onerror="window.__xss = 1">'
 
@@ -132,7 +132,7 @@ def test_dashboard_shows_the_learner_s_totals_and_links_to_their_credits(demo):
     demo.click_and_wait(summary.find_element(By.LINK_TEXT, "See all your credits"))
     assert driver.current_url.endswith("/credits/me/")
     assert texts(driver, ".credits-total") == [t.replace(":", "") for t in LEARNER_TOTALS]
-    assert len(driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded")) == 8  # 7 courses' + 1 external
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded")) == 9  # 7 courses' + 2 external
     assert "Earned elsewhere" in driver.find_element(By.CSS_SELECTOR, ".credits-award .credits-external-tag").text
     check_page(demo, "surface-my-credits")
 
@@ -372,3 +372,24 @@ def test_a_learner_reports_a_credit_earned_elsewhere_and_sees_it_approved(demo, 
     management = [t for t in texts(driver, ".credits-total") if t.startswith("Management")]
     assert management == ["Management 13.00 hours"]  # 10.50 from her two courses + 2.50 approved
     check_page(demo, "flow-external-approved")
+
+
+def test_the_learner_sees_where_they_stand_on_each_requirement(demo):
+    demo.sign_in("learner")
+    driver = demo.open("/credits/me/")
+    sections = driver.find_elements(By.CSS_SELECTOR, ".credits-requirement")
+    assert [section.find_element(By.TAG_NAME, "h3").text for section in sections] == [
+        "Annual CPD (CPA Ontario)", "Continuing education (CEU)", "Triennial CPD (CPA Ontario)"]
+    annual, ceu, _triennial = sections
+    assert "17.00 of 20.00 CPD hours" in annual.text  # 15 this year and 2 carried over from last year's 22
+    assert "2.00 carried over from the period before" in annual.text
+    assert "3.00 CPD hours to go by" in annual.text
+    assert "Ethics CPD: 3.00 of 4.00 CPD hours" in annual.text
+    assert "Met for this period" in ceu.text
+    progress = annual.find_element(By.TAG_NAME, "progress")
+    assert (progress.get_attribute("value"), progress.get_attribute("max")) == ("17", "20")
+    annual.find_element(By.TAG_NAME, "summary").click()  # the past periods open
+    (past,) = annual.find_elements(By.CSS_SELECTOR, ".credits-past-period")
+    assert "22.00 CPD hours" in past.text and past.text.endswith("No")  # no ethics last year
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "credits-requirements-title"))
+    check_page(demo, "learner-requirements")

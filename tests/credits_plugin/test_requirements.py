@@ -239,3 +239,51 @@ def test_a_part_cannot_be_larger_than_its_requirement_nor_have_parts(cpd):
     assert "amount" in raised.value.field_errors
     assert CreditRequirement.objects.get(pk=whole.id).amount == Decimal("20.00")
     assert CreditRequirement.objects.count() == 2
+
+
+def test_a_change_cannot_leave_assigned_learners_without_a_cycle_start_or_make_them_a_parts(cpd):
+    learner = UserFactory()
+    cycle = requirement(cpd, name="Cycle", period_kind="fixed_cycle", period_length=3, cycle_start="2025-01-01",
+                        applies_to_all=False)
+    api.assign_learners(cycle.id, [{"learner": learner.username}])
+    with pytest.raises(CreditsValidationError) as raised:
+        api.update_requirement(cycle.id, cycle_start=None)
+    assert "1 assigned learner(s)" in raised.value.field_errors["cycle_start"][0]
+    whole = requirement(cpd)
+    with pytest.raises(CreditsValidationError) as raised:
+        api.update_requirement(cycle.id, parent=whole.id, period_kind="calendar_year", period_length=None,
+                               cycle_start=None, amount="5")
+    assert "parent" in raised.value.field_errors
+    assert api.get_requirement(cycle.id).cycle_start == D(2025, 1, 1)
+
+
+def test_deleting_a_requirement_deletes_its_parts_and_assignments_and_says_who(cpd):
+    staff, learner = UserFactory(is_staff=True), UserFactory()
+    whole = requirement(cpd, applies_to_all=False)
+    api.create_requirement(name="Ethics", amount="4", credits=[cpd["ethics"].pk], parent=whole.id)
+    api.assign_learners(whole.id, [{"learner": learner.username}])
+    api.delete_requirement(whole.id, user=staff)
+    assert not CreditRequirement.objects.exists() and not RequirementAssignment.objects.exists()
+    deleted = CreditRequirement.history.filter(history_type="-")
+    assert deleted.count() == 2 and {entry.history_user for entry in deleted} == {staff}
+    assert RequirementAssignment.history.get(history_type="-").history_user == staff
+
+
+def test_the_compliance_report_reads_two_queries_a_batch_of_learners(cpd):
+    whole = requirement(cpd, carry_over_max="5")
+    api.create_requirement(name="Ethics", amount="4", credits=[cpd["ethics"].pk], parent=whole.id)
+    learners = [UserFactory() for _ in range(7)]
+    for number, learner in enumerate(learners):
+        award(learner, cpd["general"], str(18 + number), D(2025, 6, 1))
+        award(learner, cpd["ethics"], "2", D(2026, 6, 1))
+
+    def read(batch_size):
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(api.iter_compliance(whole.id, as_of=D(2026, 12, 4), batch_size=batch_size))
+        return rows, len(queries)
+
+    rows, one_batch = read(1000)
+    assert [row.progress.carried_over for row in rows] == [Decimal(n) for n in (0, 0, 0, 1, 2, 3, 4)]
+    rows, three_batches = read(3)
+    assert len(rows) == 7 and three_batches == one_batch + 2 * 2  # two more batches, two queries each
+    assert all(row.progress.past_periods == () for row in rows)  # the current period only

@@ -150,14 +150,32 @@ def test_awards_carry_the_reference_numbers_and_amounts():
     assert (lead.amount, lead.unit, lead.source, lead.status) == (Decimal("6.00"), "hours", "passing", "awarded")
 
 
-def test_the_learner_has_one_credit_earned_elsewhere_approved_and_one_waiting():
+def test_the_learner_has_two_credits_earned_elsewhere_approved_and_one_waiting():
     load()
     load()  # a second run adds nothing
     reports = {e.title: e for e in api.list_own_external_credits(user("learner"))}
     assert {title: e.status for title, e in reports.items()} == {
-        "Tax update conference 2026": "approved", "Leading remote teams (webinar)": "pending"}
-    award = AwardedCredit.objects.get(source="external")
-    assert (award.credit_type_name, award.amount, award.course_key) == ("CPA Ontario", Decimal("6.00"), None)
+        "Tax update conference 2026": "approved", "Audit and assurance week": "approved",
+        "Leading remote teams (webinar)": "pending"}
+    awards = AwardedCredit.objects.filter(source="external").order_by("amount")
+    assert [(a.credit_type_name, a.amount, a.course_key) for a in awards] == [
+        ("CPA Ontario", Decimal("6.00"), None), ("CPA Ontario", Decimal("22.00"), None)]
+
+
+def test_requirements_one_met_one_behind_with_carry_over_and_an_assigned_cycle():
+    load()
+    load()  # a second run adds nothing
+    assert len(api.list_requirements()) == 4
+    progress = {p.name: p for p in api.get_learner_requirements(user("learner"))}
+    annual = progress["Annual CPD (CPA Ontario)"]
+    assert (annual.earned, annual.carried_over, annual.met) == (Decimal("15.00"), Decimal("2.00"), False)
+    assert [(part.name, part.earned, part.met) for part in annual.sub_requirements] == [
+        ("Ethics CPD", Decimal("3.00"), False)]
+    last_year = annual.past_periods[0]  # 22 hours, but none of them in ethics: not met
+    assert (last_year.earned, last_year.met) == (Decimal("22.00"), False)
+    assert progress["Continuing education (CEU)"].met is True
+    assert progress["Triennial CPD (CPA Ontario)"].earned == Decimal("37.00")
+    assert "Triennial CPD (CPA Ontario)" not in {p.name for p in api.get_learner_requirements(user("ben"))}
 
 
 def test_one_manual_award_and_one_revocation_with_reasons():

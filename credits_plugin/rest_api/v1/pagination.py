@@ -20,6 +20,13 @@ def page_params(request):
     return page, min(page_size, MAX_PAGE_SIZE)
 
 
+def cursor_params(request):
+    """(after, page_size) of a list read in id order: ``?after=<the last id seen>&page_size=M``."""
+    after = (request.query_params.get("after") or "").strip()
+    return (_whole_number(request, "after", None, None) if after else None,
+            min(_whole_number(request, "page_size", DEFAULT_PAGE_SIZE, None), MAX_PAGE_SIZE))
+
+
 def _whole_number(request, name, default, maximum):
     raw = (request.query_params.get(name) or "").strip()
     if not raw:

@@ -281,3 +281,106 @@ class ExternalApproveSerializer(serializers.Serializer):
 
 
 PaginatedExternalCredits = paginated(ExternalCreditSerializer)
+
+
+class RequirementSerializer(serializers.Serializer):
+    """A continuing-education requirement (a part has a parent and takes its period and learners)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    amount = serializers.DecimalField(**AMOUNT, help_text="required in each period")
+    unit = serializers.CharField(read_only=True, help_text="the unit of what counts")
+    period_kind = serializers.ChoiceField(choices=["calendar_year", "fixed_cycle", "rolling"], required=False)
+    period_length = serializers.IntegerField(required=False, allow_null=True, help_text=(
+        "for fixed_cycle and rolling: how many period_unit"))
+    period_unit = serializers.ChoiceField(choices=["years", "months"], required=False)
+    cycle_start = serializers.DateField(required=False, allow_null=True, help_text=(
+        "fixed_cycle: the day everyone's first cycle starts; null: each assigned learner's own start"))
+    credit_types = serializers.ListField(child=serializers.IntegerField(), source="credit_type_ids",
+                                         required=False, help_text="ids of the credit types that count")
+    credits = serializers.ListField(child=serializers.IntegerField(), source="credit_ids", required=False,
+                                    help_text="ids of the credits that count")
+    parent = serializers.IntegerField(source="parent_id", required=False, allow_null=True,
+                                      help_text="the requirement this is a part of")
+    carry_over_max = serializers.DecimalField(**AMOUNT, required=False)
+    applies_to_all = serializers.BooleanField(required=False)
+    active = serializers.BooleanField(required=False)
+    sub_requirements = serializers.ListField(child=serializers.IntegerField(), source="sub_requirement_ids",
+                                             read_only=True)
+
+
+class PeriodProgressSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(help_text="included")
+    required = serializers.DecimalField(**AMOUNT)
+    earned = serializers.DecimalField(**AMOUNT)
+    carried_over = serializers.DecimalField(**AMOUNT)
+    met = serializers.BooleanField()
+
+
+class PartProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(help_text="included")
+    required = serializers.DecimalField(**AMOUNT)
+    earned = serializers.DecimalField(**AMOUNT)
+    carried_over = serializers.DecimalField(**AMOUNT)
+    remaining = serializers.DecimalField(**AMOUNT)
+    met = serializers.BooleanField()
+
+
+class RequirementProgressSerializer(PartProgressSerializer):
+    sub_requirements = PartProgressSerializer(many=True)
+    past_periods = PeriodProgressSerializer(many=True, help_text="newest first")
+
+
+class LearnerRequirementsSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    as_of = serializers.DateField()
+    requirements = RequirementProgressSerializer(many=True)
+
+
+PaginatedRequirements = paginated(RequirementSerializer)
+
+
+class AssignmentSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    cycle_start = serializers.DateField(allow_null=True, help_text="the learner's own cycle start (a licence date)")
+
+
+class AssignmentWriteSerializer(serializers.Serializer):
+    learner = serializers.CharField(help_text="a username or an email address")
+    cycle_start = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
+
+
+class AssignmentResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class ComplianceRowSerializer(PartProgressSerializer):
+    """A learner in a requirement's compliance report, where they stand in their current period."""
+
+    id = None
+    name = None
+    unit = None
+    user_id = serializers.IntegerField(help_text="give it as ?after= to read the next page")
+    username = serializers.CharField()
+    cycle_start = serializers.DateField(allow_null=True)
+    sub_requirements = PartProgressSerializer(many=True)
+
+
+class RequirementBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    requirement = RequirementBriefSerializer()
+    as_of = serializers.DateField()
+    results = ComplianceRowSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text="the next page, or null after the last learner")

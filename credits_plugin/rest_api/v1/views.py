@@ -2,6 +2,8 @@
 Views of the REST API v1. Each reads the request, asks ``credits_plugin.api``
 and shapes the answer; rules and validation live in the API.
 """
+import itertools
+
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse
@@ -14,7 +16,7 @@ from edx_rest_framework_extensions.auth.session.authentication import SessionAut
 from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +25,7 @@ from credits_plugin import api
 from credits_plugin.rest_api.v1 import serializers as s
 from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response, csv_text_response
 from credits_plugin.rest_api.v1.errors import exception_handler
-from credits_plugin.rest_api.v1.pagination import page_params, page_response, paginate
+from credits_plugin.rest_api.v1.pagination import cursor_params, page_params, page_response, paginate
 
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 401, 403, 404, 409)}
 COURSE_ID = OpenApiParameter("course_id", str, OpenApiParameter.PATH, description="e.g. course-v1:Org+Course+Run")
@@ -118,11 +120,11 @@ class CreditsAPIView(APIView):
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def require_global_staff(self, request):
+    def require_global_staff(self, request, message="Only global staff can change the credit structure."):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         if not request.user.is_staff:
-            raise PermissionDenied("Only global staff can change the credit structure.")
+            raise PermissionDenied(message)
 
 
 class CreditTypeListView(CreditsAPIView):
@@ -421,6 +423,173 @@ class LearnerSummaryView(CreditsAPIView):
         if csv:
             return csv_response(summary.awards, s.SummaryAwardSerializer, f"credits-{learner.username}.csv")
         return Response(s.LearnerSummarySerializer(summary).data)
+
+
+REQUIREMENT_FIELDS = ("name", "description", "amount", "period_kind", "period_length", "period_unit", "cycle_start",
+                      "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active")
+
+
+class RequirementListView(CreditsAPIView):
+    """Continuing-education requirements: global staff define them."""
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require_global_staff(request, "Only global staff can see or change requirements.")
+
+    @documented(responses={200: s.PaginatedRequirements, **ERRORS}, parameters=PAGES)
+    def get(self, request):
+        return paginate(request, api.list_requirements(), s.RequirementSerializer)
+
+    @documented(request=s.RequirementSerializer, responses={201: s.RequirementSerializer, **ERRORS})
+    def post(self, request):
+        created = api.create_requirement(user=request.user, **_body(request, REQUIREMENT_FIELDS))
+        return Response(s.RequirementSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class RequirementDetailView(CreditsAPIView):
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require_global_staff(request, "Only global staff can see or change requirements.")
+
+    @documented(responses={200: s.RequirementSerializer, **ERRORS})
+    def get(self, request, requirement_id):
+        return Response(s.RequirementSerializer(api.get_requirement(requirement_id)).data)
+
+    @documented(request=s.RequirementSerializer(partial=True), responses={200: s.RequirementSerializer, **ERRORS})
+    def patch(self, request, requirement_id):
+        changed = api.update_requirement(requirement_id, user=request.user, **_body(request, REQUIREMENT_FIELDS))
+        return Response(s.RequirementSerializer(changed).data)
+
+    @documented(responses={204: None, **ERRORS})
+    def delete(self, request, requirement_id):
+        api.delete_requirement(requirement_id, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RequirementAssignmentsView(CreditsAPIView):
+    """
+    The learners a requirement applies to: a JSON list of ``{"learner", "cycle_start"}``, or a CSV
+    file (multipart field ``file``, header ``learner,cycle_start``). All or nothing.
+    """
+
+    parser_classes = (JSONParser, MultiPartParser)
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require_global_staff(request, "Only global staff can see or change requirements.")
+
+    @documented(responses={200: s.AssignmentSerializer(many=True), **ERRORS})
+    def get(self, request, requirement_id):
+        return Response(s.AssignmentSerializer(api.list_assignments(requirement_id), many=True).data)
+
+    @documented(request=s.AssignmentWriteSerializer(many=True), responses={200: s.AssignmentResultSerializer,
+                                                                           **ERRORS})
+    def post(self, request, requirement_id):
+        if request.content_type.startswith("multipart/"):
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise api.CreditsValidationError("Send the CSV file in the field 'file'.",
+                                                 field_errors={"file": ["Choose a CSV file."]})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise api.CreditsValidationError(  # pylint: disable=raise-missing-from
+                    "The file is not UTF-8 text.", field_errors={"file": ["Save the file as CSV (UTF-8)."]})
+            entries = api.parse_assignment_csv(text)
+        elif isinstance(request.data, list):
+            entries = list(request.data)
+        else:
+            raise api.CreditsValidationError("Send a JSON list of learners, or a CSV file.", field_errors={
+                "non_field_errors": ["Send a JSON list of {\"learner\", \"cycle_start\"}."]})
+        created, updated = api.assign_learners(requirement_id, entries, user=request.user)
+        return Response({"created": created, "updated": updated})
+
+
+COMPLIANCE_COLUMNS = ("username", "cycle_start", "period_start", "period_end", "required", "earned", "carried_over",
+                      "remaining", "met")
+
+
+def _compliance_row(row):
+    """A compliance report's row as the JSON writes it: the learner and their current period."""
+    progress = row.progress
+    return {"user_id": row.user_id, "username": row.username, "cycle_start": row.cycle_start,
+            "period_start": progress.period_start, "period_end": progress.period_end, "required": progress.required,
+            "earned": progress.earned, "carried_over": progress.carried_over, "remaining": progress.remaining,
+            "met": progress.met, "sub_requirements": progress.sub_requirements}
+
+
+class RequirementComplianceView(CreditsAPIView):
+    """
+    Who a requirement applies to and where each stands: global staff. JSON a page at a time in user
+    id order (``next`` carries ``?after=``), or the whole report streamed as CSV.
+    """
+
+    renderer_classes = APIView.renderer_classes + [CSVRenderer]
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require_global_staff(request, "Only global staff can see or change requirements.")
+
+    @documented(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today"),
+                            OpenApiParameter("status", str, enum=["behind", "met"]),
+                            OpenApiParameter("format", str, enum=["json", "csv"]),
+                            OpenApiParameter("after", int, description="the user_id of the last row seen"),
+                            OpenApiParameter("page_size", int, description="1 to 500; default 50")],
+                responses={(200, "application/json"): s.ComplianceSerializer, (200, "text/csv"): OpenApiTypes.STR,
+                           **ERRORS})
+    def get(self, request, requirement_id):
+        params = request.query_params
+        requirement = api.compliance_requirement(requirement_id)
+        as_of = api.progress_day(params.get("as_of"))
+        rows = api.iter_compliance(requirement.id, as_of=as_of, status=params.get("status") or None,
+                                   after=None if params.get("format") == "csv" else cursor_params(request)[0])
+        if params.get("format") == "csv":
+            parts = [f"{name}: earned" for name in self._part_names(requirement)]
+            return csv_text_response(
+                [*COMPLIANCE_COLUMNS, *parts],
+                (self._csv_cells(row) for row in rows), f"requirement-{requirement.id}-{as_of.isoformat()}.csv")
+        _after, page_size = cursor_params(request)
+        page = list(itertools.islice(rows, page_size + 1))
+        following = None
+        if len(page) > page_size:
+            page = page[:page_size]
+            query = params.copy()
+            query["after"] = str(page[-1].user_id)
+            following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return Response(s.ComplianceSerializer({
+            "requirement": requirement, "as_of": as_of, "results": [_compliance_row(row) for row in page],
+            "next": following}).data)
+
+    @staticmethod
+    def _part_names(requirement):
+        """The parts' names in the order the rows give them (their ids)."""
+        names = {part.id: part.name for part in api.list_requirements() if part.parent_id == requirement.id}
+        return [names[part_id] for part_id in requirement.sub_requirement_ids]
+
+    @staticmethod
+    def _csv_cells(row):
+        progress = row.progress
+        return [row.username, row.cycle_start.isoformat() if row.cycle_start else "",
+                progress.period_start.isoformat(), progress.period_end.isoformat(), f"{progress.required:.2f}",
+                f"{progress.earned:.2f}", f"{progress.carried_over:.2f}", f"{progress.remaining:.2f}",
+                "true" if progress.met else "false", *(f"{part.earned:.2f}" for part in progress.sub_requirements)]
+
+
+class LearnerRequirementsView(CreditsAPIView):
+    """Where a learner stands on each requirement that applies to them: the learner and global staff."""
+
+    @documented(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today")],
+                responses={200: s.LearnerRequirementsSerializer, **ERRORS})
+    def get(self, request, username):
+        if request.user.username != username and not request.user.is_staff:
+            raise PermissionDenied("You can only see your own requirements.")
+        learner = api.get_user_by_username(username)
+        if learner is None:
+            raise NotFound("There is no such learner.")
+        as_of = api.progress_day(request.query_params.get("as_of"))
+        progress = api.get_learner_requirements(learner, as_of=as_of)
+        return Response(s.LearnerRequirementsSerializer(
+            {"username": learner.username, "as_of": as_of, "requirements": progress}).data)
 
 
 class PublicAwardView(CreditsAPIView):

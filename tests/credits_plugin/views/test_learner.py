@@ -171,17 +171,20 @@ def test_csv_follows_the_date_filter(learner, credits):
     assert [r["Course"] for r in rows] == ["Ethics & You"]
 
 
-def test_five_queries_whatever_the_number_of_awards(learner, credits, django_assert_num_queries):
+def test_seven_queries_whatever_the_number_of_awards_and_requirements(learner, credits, django_assert_num_queries):
     api.award_course_credits(learner, COURSE_ID)
+    for number in range(3):
+        api.create_requirement(name=f"Requirement {number}", amount="20",
+                               credit_types=[credits[0].credit_type_id])
     lapse_change_marks()
     request = RequestFactory().get(URL)
     request.user = learner
     view = resolve(URL).func
-    with django_assert_num_queries(6):  # the first read of the credit directory (cached after)
+    with django_assert_num_queries(8):  # the first read of the credit directory (cached after)
         assert view(request).status_code == 200
-    # The summary (2), the learner's certificates (1), their credits earned elsewhere (1) and the
-    # credit types they can report one under (1).
-    with django_assert_num_queries(5):
+    # The summary (2), the learner's certificates (1), their credits earned elsewhere (1), the
+    # credit types they can report one under (1), and their requirements with the awards that count (2).
+    with django_assert_num_queries(7):
         assert view(request).status_code == 200
 
     for number in range(12):  # many more awards, in many courses
@@ -191,12 +194,13 @@ def test_five_queries_whatever_the_number_of_awards(learner, credits, django_ass
         api.award_course_credits(learner, course_id)
     request = RequestFactory().get(URL)
     request.user = learner
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         html = view(request).content.decode()
     assert "Many 11" in html
-    # Through the test client: the same five, plus the session and the signed-in user.
+    assert html.count('class="credits-requirement"') == 3
+    # Through the test client: the same seven, plus the session and the signed-in user.
     client = logged_in(learner)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
 
 
@@ -207,3 +211,31 @@ def test_each_course_with_a_certificate_links_to_it(learner, credits):
     CourseGradeFactory(user=learner, passed=True)
     html = client.get(URL).content.decode()
     assert f'href="/certificates/user/{learner.pk}/course/{COURSE_ID}"' in html
+
+
+def test_the_page_shows_each_requirement_its_parts_and_past_periods(learner, credits):
+    from credits_plugin.models import AwardedCredit  # pylint: disable=import-outside-toplevel
+
+    whole = api.create_requirement(name="Annual CPD", amount="20", credit_types=[credits[0].credit_type_id],
+                                   carry_over_max="5")
+    api.create_requirement(name="Ethics part", amount="4", credits=[credits[0].pk], parent=whole.id)
+    api.award_course_credits(learner, COURSE_ID)
+    earned = AwardedCredit.objects.get(user=learner, credit=credits[0])
+    last_year = timezone.localdate().year - 1
+    AwardedCredit.objects.filter(pk=earned.pk).update(amount="22.00")  # this year: 22 of 20, the part met
+    AwardedCredit.objects.create(
+        user=learner, course_key="course-v1:TestX+Old+2025", credit=credits[0], amount="8.00",
+        credit_name="Old", credit_type_name="x", unit=earned.unit, source="passing",
+        awarded_at=timezone.make_aware(datetime.datetime(last_year, 6, 1, 12)))
+    html = logged_in(learner).get(URL).content.decode()
+    section = html[html.index('class="credits-requirement"'):]
+    section = section[:section.index("</section>")]
+    assert "Annual CPD" in section and "Met for this period" in section
+    assert '<progress max="20.00" value="22.00"' in section
+    assert "Ethics part: 22.00 of 4.00" in section
+    assert section.count('class="credits-past-period"') == 1 and f"{last_year}" in section
+    AwardedCredit.objects.filter(pk=earned.pk).update(status="revoked")  # a revoked award stops counting at once
+    html = logged_in(learner).get(URL).content.decode()
+    section = html[html.index('class="credits-requirement"'):]
+    section = section[:section.index("</section>")]
+    assert "20.00 CPD hours to go by" in section and "Met for this period" not in section

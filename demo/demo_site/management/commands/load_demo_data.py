@@ -96,6 +96,7 @@ class DemoDataLoader:
         self.load_grades()
         self.load_awards()
         self.load_external_credits(types)
+        self.load_requirements(types, credits)
         return self.created
 
     # --- the platform's side: people, courses, roles, grades --------------------------------------
@@ -231,6 +232,28 @@ class DemoDataLoader:
             self.count(_("credits earned elsewhere"))
             if spec.decide == "approve":
                 api.approve_external_credit(sent.id, acting_user=self.users[sample_data.OPERATOR])
+
+    def load_requirements(self, types, credits):
+        """The sample requirements (parts after their requirement) and who the assigned ones apply to."""
+        made = {requirement.name: requirement for requirement in api.list_requirements()}
+        for spec in sample_data.REQUIREMENTS:
+            if spec.name in made:
+                continue
+            made[spec.name] = api.create_requirement(
+                name=spec.name, amount=spec.amount, period_kind=spec.period_kind, period_length=spec.period_length,
+                period_unit="years", credit_types=[types[spec.type_name].id] if spec.type_name else [],
+                credits=[credits[name].id for name in spec.credit_names],
+                parent=made[spec.parent].id if spec.parent else None, carry_over_max=spec.carry_over_max,
+                applies_to_all=spec.applies_to_all, user=self.users[sample_data.OPERATOR])
+            self.count(_("requirements"))
+        for name, username, days_ago in sample_data.ASSIGNMENTS:
+            assigned = {entry["username"] for entry in api.list_assignments(made[name].id)}
+            if username not in assigned:
+                api.assign_learners(made[name].id, [{
+                    "learner": username,
+                    "cycle_start": timezone.localdate() - datetime.timedelta(days=days_ago)}],
+                    user=self.users[sample_data.OPERATOR])
+                self.count(_("requirement assignments"))
 
     @staticmethod
     def _awards_of(user, course_id):
