@@ -303,6 +303,102 @@ def bench_report(results, sizes, repeat=2):
                         "peak_mb": peak_memory(ours) / 2 ** 20, "target": "<= 2x; memory flat"})
 
 
+def bench_compliance(results, sizes, repeat=2):
+    """
+    A requirement's compliance report as CSV (20 hours a calendar year, an ethics part, carry-over
+    up to 5) for its assigned learners, each with three awards (two this year, one last year),
+    side by side with a raw ``GROUP BY`` of the same rows (this period's and last period's sums
+    per learner, a LEFT JOIN from the assignments) written as CSV.
+    """
+    import csv  # pylint: disable=import-outside-toplevel
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
+    from django.urls import resolve  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import insert_ignore_sql, peak_memory, side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+    from credits_plugin.models import AwardedCredit, RequirementAssignment  # pylint: disable=import-outside-toplevel
+
+    staff = get_user_model().objects.create(username="compliance_staff", is_staff=True, is_superuser=True)
+    credit_type = api.create_credit_type(name="Compliance CPD", unit="CPD hours")
+    general = api.create_credit(credit_type_id=credit_type.id, name="General", reference_number="")
+    ethics = api.create_credit(credit_type_id=credit_type.id, name="Ethics", reference_number="")
+    users = make_users(max(sizes), "cp_")
+    today = timezone.localdate()
+    this_year = timezone.make_aware(datetime.datetime(today.year, 1, 2, 12))
+    last_year = timezone.make_aware(datetime.datetime(today.year - 1, 6, 1, 12))
+    columns = ["user_id", "course_key", "credit_id", "uuid", "amount", "credit_name", "credit_type_name", "unit",
+               "reference_number", "source", "status", "awarded_at", "reason"]
+    sql = insert_ignore_sql(AwardedCredit._meta.db_table, columns)
+    prep = lambda value: AwardedCredit._meta.get_field("awarded_at").get_db_prep_save(value, connection)  # noqa: E731
+    rows = []
+    for user_id in users:
+        for course, credit, amount, when in (("course-v1:C+A+1", general, "12.00", this_year),
+                                             ("course-v1:C+B+1", ethics, "3.00", this_year),
+                                             ("course-v1:C+C+1", general, str(18 + user_id % 7), last_year)):
+            rows.append((user_id, course, credit.id, uuid.uuid4().hex, amount, credit.name, credit_type.name,
+                         "CPD hours", "", "passing", "awarded", prep(when), ""))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start:start + 5000])
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    for size in sizes:
+        requirement = api.create_requirement(name=f"Annual CPD {size}", amount="20", credit_types=[credit_type.id],
+                                             carry_over_max="5", applies_to_all=False)
+        api.create_requirement(name=f"Ethics {size}", amount="4", credits=[ethics.id], parent=requirement.id)
+        RequirementAssignment.objects.bulk_create(
+            [RequirementAssignment(requirement_id=requirement.id, user_id=user_id) for user_id in users[:size]],
+            batch_size=5000)
+        url = f"/api/credits/v1/requirements/{requirement.id}/compliance/"
+
+        def ours(url=url):
+            request = RequestFactory().get(url, {"format": "csv"})
+            request.user = staff
+            match = resolve(url)
+            response = match.func(request, *match.args, **match.kwargs)
+            total = sum(len(chunk) for chunk in response.streaming_content)
+            assert total > size * 40
+
+        def floor(requirement=requirement):
+            writer = csv.writer(Echo())
+            start = api.progress_day(None).replace(month=1, day=1)
+            bounds = [timezone.make_aware(datetime.datetime(start.year - 1, 1, 1)),
+                      timezone.make_aware(datetime.datetime(start.year, 1, 1)),
+                      timezone.make_aware(datetime.datetime(start.year + 1, 1, 1))]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT u.username, "
+                    "COALESCE(SUM(CASE WHEN a.awarded_at >= %s THEN a.amount END), 0), "
+                    "COALESCE(SUM(CASE WHEN a.awarded_at < %s THEN a.amount END), 0), "
+                    "COALESCE(SUM(CASE WHEN a.awarded_at >= %s AND a.credit_id = %s THEN a.amount END), 0) "
+                    "FROM credits_plugin_requirementassignment r JOIN auth_user u ON u.id = r.user_id "
+                    "LEFT JOIN credits_plugin_awardedcredit a ON a.user_id = r.user_id AND a.status = 'awarded' "
+                    "AND a.unit = %s AND a.credit_id IN (%s, %s) AND a.awarded_at >= %s AND a.awarded_at < %s "
+                    "WHERE r.requirement_id = %s GROUP BY r.user_id, u.username ORDER BY r.user_id",
+                    [bounds[1], bounds[1], bounds[1], ethics.id, "CPD hours", general.id, ethics.id, bounds[0],
+                     bounds[2], requirement.id])
+                total = 0
+                while True:
+                    chunk = cursor.fetchmany(2000)
+                    if not chunk:
+                        break
+                    for row in chunk:
+                        total += len(writer.writerow(row))
+
+        t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
+        results.append({"what": f"compliance report CSV, {size:,} learners", "ours_s": t_ours, "floor_s": t_floor,
+                        "ratio": ratio(t_ours, t_floor), "us_per_row": t_ours / size * 1e6,
+                        "peak_mb": peak_memory(ours) / 2 ** 20, "target": "<= 2x a raw GROUP BY; memory flat"})
+
+
 def bench_summary(results, courses=200, per_course=5, types=4, credits_per_type=10, repeat=7):
     """
     A learner with ``courses * per_course`` awards. As on a real site, the operator's few types
@@ -709,6 +805,7 @@ def main(argv=None):
         "fastpath": lambda r: bench_fast_path(r),
         "backfill": lambda r: bench_backfill(r, sizes),
         "report": lambda r: bench_report(r, sizes),
+        "compliance": lambda r: bench_compliance(r, sizes),
         "summary": lambda r: bench_summary(r),
         "pages": lambda r: bench_pages(r),
         "celery": lambda r: (bench_celery(r), bench_celery(r, processes=1)),

@@ -7,13 +7,20 @@ messages as the REST API) and saves it through ``api.create_requirement`` /
 ``api.update_requirement``, which record who saved it. A part ("4 of the 20 in ethics") is edited
 as a requirement of its own, with its ``parent``: the service checks a part against its saved
 requirement, so a page that changed both at once could not be checked as the API checks it. The
-requirement's page lists its parts with links, and its learners inline (a part has none of its own).
+requirement's page lists its parts with links, and its learners inline (a part has none of its own),
+and links to its compliance report (who is behind, who met it), with the whole as CSV.
 """
+import itertools
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +32,8 @@ from credits_plugin.models import Credit, CreditRequirement, RequirementAssignme
 from credits_plugin.services.requirements import clean_requirement
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import FieldErrors
+
+COMPLIANCE_PAGE = 100  # learners a page of the admin's compliance report
 
 REQUIREMENT_FIELDS = ("name", "description", "amount", "credit_types", "credits", "parent", "period_kind",
                       "period_length", "period_unit", "cycle_start", "carry_over_max", "applies_to_all", "active")
@@ -252,10 +261,11 @@ class CreditRequirementAdmin(DeleteThroughApiMixin, ApiSavedAdminMixin, HistoryA
         ]
         if obj is not None and not _saved_as_part(obj):
             fieldsets.append((_("Parts"), {"fields": ("parts",)}))
+            fieldsets.insert(1, (_("Compliance"), {"fields": ("compliance_link",)}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return ("parts",) if obj is not None and not _saved_as_part(obj) else ()
+        return ("parts", "compliance_link") if obj is not None and not _saved_as_part(obj) else ()
 
     def get_inline_instances(self, request, obj=None):
         if obj is not None and _saved_as_part(obj):
@@ -271,6 +281,54 @@ class CreditRequirementAdmin(DeleteThroughApiMixin, ApiSavedAdminMixin, HistoryA
         if db_field.name == "parent":  # every requirement: the service says why a part cannot have parts
             kwargs["queryset"] = CreditRequirement.objects.order_by("name", "id")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        return [
+            path("<int:requirement_id>/compliance/", self.admin_site.admin_view(self.compliance_view),
+                 name="credits_plugin_creditrequirement_compliance"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("compliance"))
+    def compliance_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:credits_plugin_creditrequirement_compliance",
+                                                          args=(obj.pk,)),
+                           gettext("Who is behind, who met it: the compliance report"))
+
+    def compliance_view(self, request, requirement_id):
+        """Who the requirement applies to and where each stands, a page at a time; the whole as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET
+        try:
+            requirement = api.compliance_requirement(requirement_id)
+            as_of = api.progress_day(params.get("as_of") or None)
+            status = params.get("status") or None
+            after = params.get("after") or None
+            rows = list(itertools.islice(api.iter_compliance(requirement.id, as_of=as_of, status=status,
+                                                             after=after), COMPLIANCE_PAGE + 1))
+        except api.CreditsNotFound as error:
+            raise Http404(error.message) from error
+        except api.CreditsValidationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        query = {"as_of": as_of.isoformat(), **({"status": status} if status else {})}
+        following = None
+        if len(rows) > COMPLIANCE_PAGE:
+            rows = rows[:COMPLIANCE_PAGE]
+            following = f"?{urlencode({**query, 'after': rows[-1].user_id})}"
+        csv_url = reverse("credits_plugin:api_v1:requirement-compliance", kwargs={"requirement_id": requirement.id})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Compliance: %(name)s") % {"name": requirement.name},
+            "opts": self.model._meta,
+            "requirement": requirement, "rows": rows, "as_of": as_of, "status": status or "",
+            "next_url": following, "first_url": f"?{urlencode(query)}" if after else None,
+            "csv_url": f"{csv_url}?{urlencode({**query, 'format': 'csv'})}",
+            "change_url": reverse("admin:credits_plugin_creditrequirement_change", args=(requirement.id,)),
+            "filters": [("", gettext("Everyone")), ("behind", gettext("Behind")), ("met", gettext("Met"))],
+        }
+        return TemplateResponse(request, "credits_plugin/admin/requirement_compliance.html", context)
 
     @admin.display(description=_("name"), ordering="name")
     def requirement_name(self, obj):

@@ -69,10 +69,3 @@ class Periods:
         if self.kind == PeriodKind.FIXED_CYCLE:
             return max(index, 0)
         return index
-
-    def counts_in(self, day, index, today):
-        """Whether something earned on ``day`` counts in period ``index`` (a rolling window: the one ending today)."""
-        if self.kind == PeriodKind.ROLLING:
-            start, end = self.bounds(0, today)
-            return start <= day <= end
-        return self.index_of(day) == index

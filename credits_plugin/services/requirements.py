@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from credits_plugin.constants import AMOUNT_MAX, MAX_NAME_LENGTH, MAX_PERIOD_MON
 from credits_plugin.data import ComplianceRowData, PeriodProgressData, RequirementData, RequirementProgressData
 from credits_plugin.exceptions import CreditsNotFound, CreditsValidationError
 from credits_plugin.models import AwardedCredit, Credit, CreditRequirement, CreditType, RequirementAssignment
-from credits_plugin.services.approval import award_day, clean_date, day_start
+from credits_plugin.services.approval import clean_date, day_start
 from credits_plugin.services.periods import ONE_DAY, Periods, length_in_months
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import FieldErrors, clean_bool, clean_text, parse_amount, parse_id
@@ -461,9 +461,9 @@ def _standing_awards(user_id, until):
     """Query 2: the learner's standing awards as (credit id, type id, unit, amount, local day)."""
     rows = AwardedCredit.objects.filter(user_id=user_id, status=AwardStatus.AWARDED).values_list(
         "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit", "amount", "awarded_at")
-    awards = []
+    awards, local_day = [], _local_day(timezone.get_current_timezone())
     for credit_id, type_id, external_type_id, unit, amount, awarded_at in rows:
-        day = award_day(awarded_at)
+        day = local_day(awarded_at)
         if day <= until:
             awards.append((credit_id, type_id or external_type_id, unit, amount, day))
     return awards
@@ -496,51 +496,72 @@ def _periods(spec, anchor):
     return Periods(spec.kind, months, anchor)
 
 
+def _local_day(tz):
+    """The calendar day of an award's datetime in the site's time zone ``tz`` (read once per call site)."""
+    return lambda when: when.astimezone(tz).date() if timezone.is_aware(when) else when.date()
+
+
 def _progress(spec, awards, today, anchor=None, with_past=True):
     """A learner's progress on ``spec`` from their awards; ``anchor``: their cycle start (default: the spec's)."""
     anchor = anchor or spec.anchor
     if spec.kind == PeriodKind.FIXED_CYCLE and anchor is None:
         return None  # an assigned learner without a cycle start: nothing to count from
     periods = _periods(spec, anchor)
-    current = periods.current(today)
-    counted = [award for award in awards if spec.counts(award)]
+    rolling_start = periods.bounds(0, today)[0] if spec.kind == PeriodKind.ROLLING else None
+    # One pass: what counts toward the requirement (and each part) in each period, by period index.
+    totals, part_totals = defaultdict(lambda: ZERO), [defaultdict(lambda: ZERO) for _part in spec.parts]
+    for award in awards:
+        if not spec.counts(award):
+            continue
+        day = award[4]
+        if rolling_start is not None:
+            if not rolling_start <= day <= today:
+                continue
+            index = 0
+        else:
+            index = periods.index_of(day)
+            if spec.kind == PeriodKind.FIXED_CYCLE and index < 0:
+                continue  # before the learner's first cycle
+        totals[index] += award[3]
+        for part, part_total in zip(spec.parts, part_totals, strict=True):
+            if part.counts(award):
+                part_total[index] += award[3]
+    return _progress_from(spec, periods, today, totals, part_totals, with_past)
 
-    def earned(part, index):
-        """What counts toward ``part`` (the requirement or one of its parts) in period ``index``."""
-        return sum((award[3] for award in counted
-                    if (part is spec or part.counts(award)) and periods.counts_in(award[4], index, today)), ZERO)
+
+def _progress_from(spec, periods, today, totals, part_totals, with_past):
+    """The progress data from what counted in each period (``{period index: amount}``, and one per part)."""
+    current = periods.current(today)
 
     def carried(index):
         if not periods.has_past_periods or not spec.carry_over_max:
             return ZERO
-        return min(spec.carry_over_max, max(ZERO, earned(spec, index - 1) - spec.amount))
+        return min(spec.carry_over_max, max(ZERO, totals.get(index - 1, ZERO) - spec.amount))
 
     def parts_met(index):
-        return all(earned(part, index) >= part.amount for part in spec.parts)
+        return all(part_total.get(index, ZERO) >= part.amount for part, part_total in zip(spec.parts, part_totals,
+                                                                                           strict=True))
 
     start, end = periods.bounds(current, today)
-    own, carry = earned(spec, current), carried(current)
+    own, carry = totals.get(current, ZERO), carried(current)
     past = []
     if periods.has_past_periods and with_past:
-        first = min((periods.index_of(award[4]) for award in counted), default=current)
-        if spec.kind == PeriodKind.FIXED_CYCLE:
-            first = max(first, 0)
-        for index in range(current - 1, first - 1, -1):
+        for index in range(current - 1, min(totals, default=current) - 1, -1):
             past_start, past_end = periods.bounds(index)
-            past_own, past_carry = earned(spec, index), carried(index)
+            past_own, past_carry = totals.get(index, ZERO), carried(index)
             past.append(PeriodProgressData(
                 period_start=past_start, period_end=past_end, required=spec.amount, earned=past_own,
                 carried_over=past_carry, met=past_own + past_carry >= spec.amount and parts_met(index)))
-    parts = tuple(
-        RequirementProgressData(
+    parts = []
+    for part, part_total in zip(spec.parts, part_totals, strict=True):
+        earned = part_total.get(current, ZERO)
+        parts.append(RequirementProgressData(
             id=part.id, name=part.name, unit=spec.unit, period_start=start, period_end=end, required=part.amount,
-            earned=earned(part, current), carried_over=ZERO,
-            remaining=max(ZERO, part.amount - earned(part, current)), met=earned(part, current) >= part.amount)
-        for part in spec.parts)
+            earned=earned, carried_over=ZERO, remaining=max(ZERO, part.amount - earned), met=earned >= part.amount))
     return RequirementProgressData(
         id=spec.id, name=spec.name, unit=spec.unit, period_start=start, period_end=end, required=spec.amount,
         earned=own, carried_over=carry, remaining=max(ZERO, spec.amount - own - carry),
-        met=own + carry >= spec.amount and all(part.met for part in parts), sub_requirements=parts,
+        met=own + carry >= spec.amount and all(part.met for part in parts), sub_requirements=tuple(parts),
         past_periods=tuple(past))
 
 
@@ -560,7 +581,9 @@ def iter_compliance(requirement_id, *, as_of=None, status=None, after=None, batc
     Each learner the requirement applies to, in user id order after the user id ``after``, with
     where they stand on ``as_of`` (today by default): ``ComplianceRowData``. ``status`` "behind"
     or "met" keeps those only. Reads in batches of learners, two queries a batch (the learners,
-    then their awards in the current and previous period), so memory stays flat.
+    then what counts in the current and previous period: added up by the database for learners
+    who share the requirement's periods, read row by row for those counted from their own
+    cycle start; three when a batch has both), so memory stays flat.
     """
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
@@ -592,25 +615,68 @@ def iter_compliance(requirement_id, *, as_of=None, status=None, after=None, batc
 
 
 def _compliance_rows(spec, batch, today, status):
-    anchors = {user_id: own_start or spec.anchor for user_id, _name, own_start in batch}
-    starts = [_counting_since(spec, anchor, today) for anchor in anchors.values()
-              if anchor or spec.kind != PeriodKind.FIXED_CYCLE]
-    awards = defaultdict(list)
-    if starts:
-        counts = Q(credit_id__in=spec.credit_ids) | Q(credit__credit_type_id__in=spec.type_ids) | Q(
-            external_credit__credit_type_id__in=spec.type_ids)
-        rows = AwardedCredit.objects.filter(
-            counts, user_id__in=list(anchors), status=AwardStatus.AWARDED, unit=spec.unit,
-            awarded_at__gte=day_start(min(starts)), awarded_at__lt=day_start(today + ONE_DAY),
-        ).values_list("user_id", "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit",
-                      "amount", "awarded_at")
-        for user_id, credit_id, type_id, external_type_id, unit, amount, awarded_at in rows:
-            awards[user_id].append((credit_id, type_id or external_type_id, unit, amount, award_day(awarded_at)))
-    for user_id, username, _own_start in batch:
-        progress = _progress(spec, awards.get(user_id, ()), today, anchor=anchors[user_id], with_past=False)
+    """
+    Learners who share the requirement's own periods are added up by the database (one GROUP BY
+    for the batch); learners counted from their own cycle start, from their awards (one query).
+    """
+    shared = spec.anchor if spec.kind == PeriodKind.FIXED_CYCLE else None
+    own = {user_id: start for user_id, _name, start in batch if start and start != shared}
+    computed = _progress_by_learner(spec, own, today)
+    common = [user_id for user_id, _name, _start in batch if user_id not in own]
+    if common and (spec.kind != PeriodKind.FIXED_CYCLE or shared):
+        computed.update(_summed_progress(spec, common, today))
+    for user_id, username, _start in batch:
+        progress = computed.get(user_id)
         if progress is None or (status == "met" and not progress.met) or (status == "behind" and progress.met):
-            continue
-        yield ComplianceRowData(user_id=user_id, username=username, cycle_start=anchors[user_id], progress=progress)
+            continue  # no progress: a learner of a cycle counted from their own start, who has none
+        yield ComplianceRowData(user_id=user_id, username=username, cycle_start=own.get(user_id, shared),
+                                progress=progress)
+
+
+def _counts_q(spec):
+    """``_Spec.counts`` as a database filter on awards."""
+    return Q(unit=spec.unit) & (Q(credit_id__in=spec.credit_ids) | Q(credit__credit_type_id__in=spec.type_ids)
+                                | Q(external_credit__credit_type_id__in=spec.type_ids))
+
+
+def _summed_progress(spec, user_ids, today):
+    """Progress of learners who share the requirement's periods: the database adds up each one's awards."""
+    periods = _periods(spec, spec.anchor)
+    current = periods.current(today)
+    start = periods.bounds(current, today)[0]
+    since = _counting_since(spec, spec.anchor, today)
+    now = Q(awarded_at__gte=day_start(start))
+    sums = {"now": Sum("amount", filter=now), "before": Sum("amount", filter=~now)}
+    sums.update({f"part{index}": Sum("amount", filter=now & _counts_q(part))
+                 for index, part in enumerate(spec.parts)})
+    rows = (AwardedCredit.objects.filter(_counts_q(spec), user_id__in=user_ids, status=AwardStatus.AWARDED,
+                                         awarded_at__gte=day_start(since), awarded_at__lt=day_start(today + ONE_DAY))
+            .values("user_id").annotate(**sums).order_by())
+    found = {row["user_id"]: row for row in rows}
+    progress = {}
+    for user_id in user_ids:
+        row = found.get(user_id, {})
+        totals = {current: row.get("now") or ZERO, current - 1: row.get("before") or ZERO}
+        parts = [{current: row.get(f"part{index}") or ZERO} for index in range(len(spec.parts))]
+        progress[user_id] = _progress_from(spec, periods, today, totals, parts, with_past=False)
+    return progress
+
+
+def _progress_by_learner(spec, anchors, today):
+    """Progress of learners counted from their own cycle start: from their awards, read in one query."""
+    if not anchors:
+        return {}
+    since = min(_counting_since(spec, anchor, today) for anchor in anchors.values())
+    rows = AwardedCredit.objects.filter(
+        _counts_q(spec), user_id__in=list(anchors), status=AwardStatus.AWARDED,
+        awarded_at__gte=day_start(since), awarded_at__lt=day_start(today + ONE_DAY),
+    ).values_list("user_id", "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit",
+                  "amount", "awarded_at")
+    awards, local_day = defaultdict(list), _local_day(timezone.get_current_timezone())
+    for user_id, credit_id, type_id, external_type_id, unit, amount, awarded_at in rows:
+        awards[user_id].append((credit_id, type_id or external_type_id, unit, amount, local_day(awarded_at)))
+    return {user_id: _progress(spec, awards.get(user_id, ()), today, anchor=anchor, with_past=False)
+            for user_id, anchor in anchors.items()}
 
 
 def _counting_since(spec, anchor, today):
@@ -618,6 +684,8 @@ def _counting_since(spec, anchor, today):
     periods = _periods(spec, anchor)
     current = periods.current(today)
     index = current - 1 if periods.has_past_periods and spec.carry_over_max else current
+    if spec.kind == PeriodKind.FIXED_CYCLE:
+        index = max(index, 0)  # nothing before the first cycle counts, nor carries over
     return periods.bounds(index, today)[0]
 
 

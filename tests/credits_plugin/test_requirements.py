@@ -3,6 +3,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
+import attr
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -287,3 +288,48 @@ def test_the_compliance_report_reads_two_queries_a_batch_of_learners(cpd):
     rows, three_batches = read(3)
     assert len(rows) == 7 and three_batches == one_batch + 2 * 2  # two more batches, two queries each
     assert all(row.progress.past_periods == () for row in rows)  # the current period only
+
+
+@pytest.mark.parametrize("kind", ["calendar_year", "shared_cycle", "own_cycle", "rolling"])
+def test_the_compliance_report_agrees_with_each_learners_own_progress(settings, cpd, kind):
+    """The report adds up in the database (or per learner); the learner's page in Python: the same answers."""
+    import random  # pylint: disable=import-outside-toplevel
+
+    settings.TIME_ZONE = "America/Toronto"
+    fields = {
+        "calendar_year": {"carry_over_max": "5"},
+        "shared_cycle": {"period_kind": "fixed_cycle", "period_length": 18, "period_unit": "months",
+                         "cycle_start": "2024-02-29", "carry_over_max": "3"},
+        "own_cycle": {"period_kind": "fixed_cycle", "period_length": 2, "period_unit": "years",
+                      "applies_to_all": False, "carry_over_max": "4"},
+        "rolling": {"period_kind": "rolling", "period_length": 9, "period_unit": "months"},
+    }[kind]
+    whole = requirement(cpd, amount="12", applies_to_all=fields.pop("applies_to_all", True), **fields)
+    api.create_requirement(name="Ethics", amount="2", credits=[cpd["ethics"].pk], parent=whole.id)
+    chance = random.Random(kind)
+    learners = [UserFactory() for _ in range(12)]
+    credits = [cpd["ethics"], cpd["general"], cpd["other"]]
+    for learner in learners:
+        if kind == "own_cycle":
+            start = D(2023, 1, 1) + datetime.timedelta(days=chance.randrange(900))
+            RequirementAssignment.objects.create(requirement_id=whole.id, user=learner, cycle_start=start)
+        for _ in range(chance.randrange(14)):
+            when = timezone.make_aware(datetime.datetime(2024, 1, 1) + datetime.timedelta(
+                hours=chance.randrange(3 * 365 * 24)))
+            award(learner, chance.choice(credits), str(chance.randrange(1, 15)), when,
+                  status=chance.choice(["awarded", "awarded", "awarded", "revoked"]))
+    as_of = D(2026, 3, 8)
+    for learner in learners:  # on both sides of the current period's first midnight (local time)
+        (own,) = api.get_learner_requirements(learner, as_of=as_of) or [None]
+        if own is not None:
+            first = datetime.datetime.combine(own.period_start, datetime.time(0, 30))
+            award(learner, cpd["ethics"], "2", timezone.make_aware(first))
+            award(learner, cpd["general"], "3", timezone.make_aware(first - datetime.timedelta(hours=1)))
+    report = {row.user_id: row.progress for row in api.iter_compliance(whole.id, as_of=as_of, batch_size=5)}
+    assert set(report) >= {learner.pk for learner in learners}
+    for learner in learners:
+        (own,) = [p for p in api.get_learner_requirements(learner, as_of=as_of) if p.id == whole.id]
+        assert report[learner.pk] == attr.evolve(own, past_periods=()), learner.pk
+    mine = [report[learner.pk] for learner in learners]
+    assert {p.met for p in mine} == {True, False}  # the data has learners on both sides
+    assert any(p.carried_over for p in mine) == (kind != "rolling")

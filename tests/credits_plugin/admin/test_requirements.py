@@ -428,3 +428,40 @@ def test_only_staff_with_the_permissions_get_in(client, cpd):
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.amount == Decimal("20.00")
+
+
+def test_the_compliance_report_in_the_admin_pages_filters_and_links_the_csv(admin_client, cpd):
+    from credits_plugin.admin import requirements as requirements_admin  # pylint: disable=import-outside-toplevel
+    from credits_plugin.models import AwardedCredit  # pylint: disable=import-outside-toplevel
+
+    whole = make(cpd, applies_to_all=False)
+    credit = cpd["type"].credits.create(name="General")
+    learners = [UserFactory(username=f"cl{n:03d}") for n in range(3)]
+    for learner in learners:
+        RequirementAssignment.objects.create(requirement=whole, user=learner)
+    AwardedCredit.objects.create(
+        user=learners[1], course_key="course-v1:O+C+R", credit=credit, amount="25.00", credit_name="General",
+        credit_type_name=cpd["type"].name, unit=cpd["type"].unit, source="passing",
+        awarded_at=datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC))
+    change = admin_client.get(f"{URL}/{whole.pk}/change/").content.decode()
+    url = f"{URL}/{whole.pk}/compliance/"
+    assert url in change
+    page = admin_client.get(url, {"as_of": "2026-06-30"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("credits-compliance-behind") == 2 and html.count("credits-compliance-met") == 1
+    assert "format=csv" in html and "as_of=2026-06-30" in html
+    behind = admin_client.get(url, {"as_of": "2026-06-30", "status": "behind"}).content.decode()
+    assert "cl001" not in behind and "cl000" in behind and "cl002" in behind
+    original = requirements_admin.COMPLIANCE_PAGE
+    requirements_admin.COMPLIANCE_PAGE = 2
+    try:
+        first = admin_client.get(url, {"as_of": "2026-06-30"}).content.decode()
+        assert "cl002" not in first and f"after={learners[1].pk}" in first
+        second = admin_client.get(url, {"as_of": "2026-06-30", "after": learners[1].pk}).content.decode()
+        assert "cl002" in second and "cl000" not in second
+    finally:
+        requirements_admin.COMPLIANCE_PAGE = original
+    bad = admin_client.get(url, {"as_of": "June"})
+    assert bad.status_code == 302
+    assert admin_client.get(f"{URL}/999999/compliance/").status_code == 404
