@@ -24,6 +24,9 @@ credit_awarded = Signal()
 credit_revoked = Signal()
 # send(sender=None, course_key=CourseKey, awarded=int, already_awarded=int)
 credits_backfilled = Signal()
+# send(sender=None, user_id=int, requirement=RequirementProgressData): an award made the learner meet
+# a continuing-education requirement for its current period.
+requirement_met = Signal()
 
 
 @attr.s(frozen=True)
@@ -60,4 +63,25 @@ COURSE_CREDIT_AWARDED = OpenEdxPublicSignal(
 COURSE_CREDIT_REVOKED = OpenEdxPublicSignal(
     event_type="org.openedx.learning.course_credit.revoked.v1",
     data={"course_credit_revocation": CourseCreditRevocationData},
+)
+
+
+@attr.s(frozen=True)
+class CreditRequirementMetData:
+    """A learner met a continuing-education requirement for its current period. Ids only, no username."""
+
+    user_id = attr.ib(type=int)
+    requirement_id = attr.ib(type=int)
+    requirement_name = attr.ib(type=str)
+    unit = attr.ib(type=str)
+    required = attr.ib(type=str)  # two decimals, as the REST API sends amounts
+    earned = attr.ib(type=str)  # earned in the period, with what was carried over into it
+    period_start = attr.ib(type=str)  # YYYY-MM-DD, the site's calendar day
+    period_end = attr.ib(type=str)  # YYYY-MM-DD, included
+    met_at = attr.ib(type=datetime)
+
+
+COURSE_CREDIT_REQUIREMENT_MET = OpenEdxPublicSignal(
+    event_type="org.openedx.learning.course_credit.requirement.met.v1",
+    data={"requirement_met": CreditRequirementMetData},
 )

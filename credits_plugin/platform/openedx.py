@@ -173,19 +173,30 @@ def send_learner_email(user, subject, body, language):
     """
     Through edx-ace, as the platform's own messages go (its channels, its site's sender, its
     layout rendered in the learner's language): the templates are
-    ``credits_plugin/edx_ace/creditsmessage/email/``.
+    ``credits_plugin/edx_ace/creditsmessage/email/``. The layout needs a request (its tracking
+    pixel): a decision made outside one (a shell, a command, a task) is sent inside the
+    platform's ``emulate_http_request``, as its own tasks send theirs.
     """
+    import crum
     from django.contrib.sites.models import Site
     from edx_ace import ace
     from edx_ace.recipient import Recipient
     from openedx.core.djangoapps.ace_common.template_context import get_base_template_context
 
-    context = get_base_template_context(Site.objects.get_current())
+    request = crum.get_current_request()
+    site = getattr(request, "site", None) or Site.objects.get_current()
+    context = get_base_template_context(site)
     context.update({"credits_subject": subject, "credits_body": body})
     message = _credits_message_type()().personalize(
         recipient=Recipient(user.id, user.email), language=language, user_context=context,
     )
-    ace.send(message)
+    if request is not None:
+        ace.send(message)
+        return
+    from openedx.core.lib.celery.task_utils import emulate_http_request
+
+    with emulate_http_request(site=site, user=user):
+        ace.send(message)
 
 
 @functools.cache

@@ -34,6 +34,7 @@ from credits_plugin.data import ExternalCreditData
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsPermissionDenied, CreditsValidationError
 from credits_plugin.models import AwardedCredit, CreditType, ExternalCredit
 from credits_plugin.services.approval import can_approve, can_approve_designations, clean_date, day_start
+from credits_plugin.services.notify import announce_external_award
 from credits_plugin.services.structure import set_history_user
 from credits_plugin.validation import FieldErrors, clean_reason, clean_text, format_amount, parse_amount, parse_id
 
@@ -203,6 +204,7 @@ def _decide(external_id, acting_user, status, *, corrected=None, reason=""):
                 # It counts from the day it was earned (totals by date, requirement periods).
                 awarded_at=day_start(row.earned_on), awarded_by=acting_user, reason=row.provider,
             )
+            announce_external_award(row.award)
         set_history_user(row, acting_user)
         row.save()
         data = _data(row)

@@ -59,6 +59,19 @@ def _send_awarded(awards):
             _safely(signals.COURSE_CREDIT_AWARDED.event_type, award,
                     lambda a=award: signals.COURSE_CREDIT_AWARDED.send_event(course_credit=_event_data(a)))
         _safely(TRACKING_AWARDED, award, lambda a=award: _emit_tracking(TRACKING_AWARDED, _tracking_payload(a)))
+    _send_requirements_met(awards)
+
+
+def _send_requirements_met(awards):
+    """What these awards made each learner meet (a failure is logged: the awards stand regardless)."""
+    from credits_plugin.services.requirements import announce_requirements_met  # pylint: disable=import-outside-toplevel
+
+    by_learner = {}
+    for award in awards:
+        by_learner.setdefault(award.user_id, []).append(award)
+    for user_id, theirs in by_learner.items():
+        _safely("requirement_met", theirs[0],
+                lambda u=user_id, t=theirs: announce_requirements_met(u, [a.uuid for a in t]))
 
 
 def _send_revoked(award):
@@ -78,6 +91,11 @@ def announce_awarded(awards):
     awards = [a for a in awards if a.status == AwardStatus.AWARDED]
     if awards:
         transaction.on_commit(lambda: _send_awarded(awards))
+
+
+def announce_external_award(award):
+    """After commit: what an approved credit earned elsewhere made its learner meet (no course events)."""
+    transaction.on_commit(lambda: _send_requirements_met([award]))
 
 
 def announce_revoked(award):

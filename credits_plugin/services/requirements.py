@@ -458,14 +458,15 @@ def _applying_specs(user_id):
 
 
 def _standing_awards(user_id, until):
-    """Query 2: the learner's standing awards as (credit id, type id, unit, amount, local day)."""
+    """Query 2: the learner's standing awards as (credit id, type id, unit, amount, local day, uuid)."""
     rows = AwardedCredit.objects.filter(user_id=user_id, status=AwardStatus.AWARDED).values_list(
-        "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit", "amount", "awarded_at")
+        "credit_id", "credit__credit_type_id", "external_credit__credit_type_id", "unit", "amount", "awarded_at",
+        "uuid")
     awards, local_day = [], _local_day(timezone.get_current_timezone())
-    for credit_id, type_id, external_type_id, unit, amount, awarded_at in rows:
+    for credit_id, type_id, external_type_id, unit, amount, awarded_at, uuid in rows:
         day = local_day(awarded_at)
         if day <= until:
-            awards.append((credit_id, type_id or external_type_id, unit, amount, day))
+            awards.append((credit_id, type_id or external_type_id, unit, amount, day, uuid))
     return awards
 
 
@@ -563,6 +564,42 @@ def _progress_from(spec, periods, today, totals, part_totals, with_past):
         earned=own, carried_over=carry, remaining=max(ZERO, spec.amount - own - carry),
         met=own + carry >= spec.amount and all(part.met for part in parts), sub_requirements=tuple(parts),
         past_periods=tuple(past))
+
+
+def requirements_met_by(user_id, award_uuids):
+    """
+    The requirements (``RequirementProgressData``) the learner meets today for their current
+    period and would not meet without the awards ``award_uuids``: what those awards made them
+    meet. Two queries (one when no requirement applies to the learner).
+    """
+    roots = _applying_specs(user_id)
+    if not roots:
+        return []
+    today = timezone.localdate()
+    awards = _standing_awards(user_id, today)
+    new = {str(uuid) for uuid in award_uuids}
+    before = [award for award in awards if str(award[5]) not in new]
+    if len(before) == len(awards):
+        return []  # none of them stands any more (revoked since), or none is dated yet
+    met = []
+    for spec in roots:
+        now = _progress(spec, awards, today, with_past=False)
+        if now is not None and now.met and not _progress(spec, before, today, with_past=False).met:
+            met.append(now)
+    return met
+
+
+def announce_requirements_met(user_id, award_uuids):
+    """Send ``requirement_met`` (and its openedx-events twin) for what these awards made the learner meet."""
+    from credits_plugin import signals  # pylint: disable=import-outside-toplevel
+
+    for progress in requirements_met_by(user_id, award_uuids):
+        signals.requirement_met.send_robust(sender=None, user_id=user_id, requirement=progress)
+        signals.COURSE_CREDIT_REQUIREMENT_MET.send_event(requirement_met=signals.CreditRequirementMetData(
+            user_id=user_id, requirement_id=progress.id, requirement_name=progress.name, unit=progress.unit,
+            required=f"{progress.required:.2f}", earned=f"{progress.counted:.2f}",
+            period_start=progress.period_start.isoformat(), period_end=progress.period_end.isoformat(),
+            met_at=timezone.now()))
 
 
 # --- compliance -----------------------------------------------------------------------------------
@@ -690,6 +727,7 @@ def _counting_since(spec, anchor, today):
 
 
 __all__ = [
+    "announce_requirements_met", "requirements_met_by",
     "compliance_requirement", "iter_compliance",
     "assign_learners", "list_assignments", "parse_assignment_csv",
     "clean_requirement", "create_requirement", "delete_requirement", "get_learner_requirements",

@@ -9,10 +9,14 @@ import * as f from './fixtures';
 import { LMS, renderInLocale, setUpApp } from './helpers';
 
 const SUMMARY = `${LMS}/api/credits/v1/learners/ada/summary/`;
+const REQUIREMENTS = `${LMS}/api/credits/v1/learners/ada/requirements/`;
 
 describe('CreditsSidebarWidget', () => {
   let api;
-  beforeEach(() => { api = setUpApp({ username: 'ada' }); });
+  beforeEach(() => {
+    api = setUpApp({ username: 'ada' });
+    api.onGet(REQUIREMENTS).reply(200, f.noRequirements);
+  });
 
   it('says it is loading until the summary arrives', async () => {
     let answer;
@@ -34,8 +38,10 @@ describe('CreditsSidebarWidget', () => {
     expect(within(totals).getByText('Management')).toBeInTheDocument();
     expect(within(totals).getByText('3.00 points')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /See all my credits/ })).toHaveAttribute('href', `${LMS}/credits/me/`);
-    expect(api.history.get).toHaveLength(1);
-    expect(api.history.get[0].params).toEqual({ awards: false }); // totals only: not every award
+    const summaryCalls = api.history.get.filter((call) => call.url === SUMMARY);
+    expect(summaryCalls).toHaveLength(1);
+    expect(summaryCalls[0].params).toEqual({ awards: false }); // totals only: not every award
+    expect(screen.queryByRole('heading', { name: 'My requirements' })).not.toBeInTheDocument();
   });
 
   it('says so when the learner has no credits', async () => {
@@ -59,5 +65,35 @@ describe('CreditsSidebarWidget', () => {
     const totals = await screen.findByLabelText('Crédits obtenus, par type');
     expect(within(totals).getByText('7,50 hours')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /Voir tous mes crédits/ })).toBeInTheDocument();
+  });
+
+  it('shows where the learner stands on each requirement', async () => {
+    api.onGet(SUMMARY).reply(200, f.learnerSummary);
+    api.onGet(REQUIREMENTS).reply(200, f.learnerRequirements);
+    renderInLocale(<CreditsSidebarWidget />);
+    const section = (await screen.findByRole('heading', { name: 'My requirements' })).closest('section');
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      'Annual CPD17.00 of 20.00 CPD hours3.00 CPD hours to go by December 31, 2026',
+      'Continuing education0.90 of 0.50 CEUMet for this period',
+    ]);
+  });
+
+  it('keeps the totals when the requirements cannot be read', async () => {
+    api.onGet(SUMMARY).reply(200, f.learnerSummary);
+    api.onGet(REQUIREMENTS).reply(500);
+    renderInLocale(<CreditsSidebarWidget />);
+    expect(await screen.findByLabelText('Credits earned, by type')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'My requirements' })).not.toBeInTheDocument();
+  });
+
+  it('speaks French about requirements too', async () => {
+    api.onGet(SUMMARY).reply(200, f.learnerSummary);
+    api.onGet(REQUIREMENTS).reply(200, f.learnerRequirements);
+    renderInLocale(<CreditsSidebarWidget />, 'fr');
+    const section = (await screen.findByRole('heading', { name: 'Mes exigences' })).closest('section');
+    expect(within(section).getByText('17,00 sur 20,00 CPD hours')).toBeInTheDocument();
+    expect(within(section).getByText("Encore 3,00 CPD hours d'ici le 31 décembre 2026")).toBeInTheDocument();
+    expect(within(section).getByText('Satisfaite pour cette période')).toBeInTheDocument();
   });
 });

@@ -5,6 +5,7 @@
  */
 export const PATHS = {
   summary: '/api/credits/v1/learners/{username}/summary/',
+  requirements: '/api/credits/v1/learners/{username}/requirements/',
   course: '/api/credits/v1/courses/{course_id}/',
   credits: '/api/credits/v1/credits/',
 };
@@ -150,3 +151,53 @@ export const dashboardCardWithoutCredits = {
   courseRun: { courseId: 'course-v1:Acme+GEO+2025', offeredCredits: [], earnedCredits: [] },
   enrollment: { isEnrolled: true },
 };
+
+export const learnerRequirements = {
+  username: 'ada',
+  as_of: '2026-06-30',
+  requirements: [
+    {
+      id: 3,
+      name: 'Annual CPD',
+      unit: 'CPD hours',
+      period_start: '2026-01-01',
+      period_end: '2026-12-31',
+      required: '20.00',
+      earned: '15.00',
+      carried_over: '2.00',
+      remaining: '3.00',
+      met: false,
+      sub_requirements: [{
+        id: 4,
+        name: 'Ethics',
+        unit: 'CPD hours',
+        period_start: '2026-01-01',
+        period_end: '2026-12-31',
+        required: '4.00',
+        earned: '3.00',
+        carried_over: '0.00',
+        remaining: '1.00',
+        met: false,
+      }],
+      past_periods: [{
+        period_start: '2025-01-01', period_end: '2025-12-31', required: '20.00', earned: '22.00', carried_over: '0.00', met: true,
+      }],
+    },
+    {
+      id: 5,
+      name: 'Continuing education',
+      unit: 'CEU',
+      period_start: '2026-01-01',
+      period_end: '2026-12-31',
+      required: '0.50',
+      earned: '0.90',
+      carried_over: '0.00',
+      remaining: '0.00',
+      met: true,
+      sub_requirements: [],
+      past_periods: [],
+    },
+  ],
+};
+
+export const noRequirements = { username: 'ada', as_of: '2026-06-30', requirements: [] };

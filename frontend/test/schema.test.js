@@ -8,6 +8,8 @@ describe('fixtures follow the plugin OpenAPI schema', () => {
   it.each([
     ['learner summary', f.learnerSummary, f.PATHS.summary, 'get', 200],
     ['empty learner summary', f.emptySummary, f.PATHS.summary, 'get', 200],
+    ['learner requirements', f.learnerRequirements, f.PATHS.requirements, 'get', 200],
+    ['no requirements', f.noRequirements, f.PATHS.requirements, 'get', 200],
     ['course settings', f.courseSettings, f.PATHS.course, 'get', 200],
     ['disabled course settings', f.disabledCourseSettings, f.PATHS.course, 'put', 200],
     ['active credits page', f.activeCredits, f.PATHS.credits, 'get', 200],

@@ -36,15 +36,16 @@ def award(user, trigger="passing"):
 
 
 def test_the_task_costs_two_queries_whatever_the_number_of_credits(ethics, django_assert_num_queries):
+    """Two queries award; once they commit, one more asks which requirements apply to the learner."""
     first, second = UserFactory(), UserFactory()
-    with django_assert_num_queries(2):  # the course and learner read together; the insert
+    with django_assert_num_queries(3):  # the course and learner read together; the insert; requirements
         assert len(award(first).created) == 1
     credits = [{"credit": ethics.pk, "amount": "2.50"}]
     credits += [{"credit": CreditFactory().pk, "amount": "1"} for _ in range(19)]
     api.set_course_settings(COURSE_ID, enabled=True, credits=credits)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(award(second).created) == 20
-    with django_assert_num_queries(2):  # the first learner lacks 19 of them
+    with django_assert_num_queries(3):  # the first learner lacks 19 of them
         result = award(first)
     assert (len(result.created), result.already_awarded) == (19, 1)
     with django_assert_num_queries(1):  # everything held: nothing to insert
@@ -98,8 +99,10 @@ def test_rows_a_concurrent_award_won_cost_a_third_query_and_are_not_reported(eth
     monkeypatch.setattr(awards, "_read_course_for_learner", read_then_lose_the_race)
     with CaptureQueriesContext(connection) as queries:
         result = award(learner)
-    # Our read; the other worker's read and insert; our insert (nothing went in); which of ours went in.
-    assert len(queries.captured_queries) == 5 and queries.captured_queries[4]["sql"].startswith("SELECT")
+    # Our read; the other worker's read, insert and (after its commit) the requirements that apply to
+    # the learner; our insert (nothing went in); which of ours went in.
+    assert len(queries.captured_queries) == 6 and queries.captured_queries[5]["sql"].startswith("SELECT")
+    assert "creditrequirement" in queries.captured_queries[3]["sql"]
     assert result.created == () and AwardedCredit.objects.filter(user=learner).count() == 1
     assert len(other_worker[0].created) == 1
 

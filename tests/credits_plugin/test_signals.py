@@ -151,6 +151,8 @@ def test_event_bus_config_naming_our_events_does_not_break_start_up(tmp_path):
         "    'org.openedx.learning.course_credit.revoked.v1': {\n"
         "        'learning-course-credits': {'event_key_field': 'course_credit_revocation.award.course_key',\n"
         "                                    'enabled': False}},\n"
+        "    'org.openedx.learning.course_credit.requirement.met.v1': {\n"
+        "        'learning-course-credits': {'event_key_field': 'requirement_met.user_id', 'enabled': False}},\n"
         "}\n"
     )
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bus_settings",
@@ -200,3 +202,19 @@ def test_a_failed_retirement_reaches_the_platform_s_retirement_step(course_key, 
         USER_RETIRE_LMS_MISC.send(sender=None, user=learner, retired_username="retired_user_1",
                                   retired_email="retired@retired.invalid")
     assert AwardedCredit.objects.filter(user=learner).exists()
+
+
+def test_the_requirement_met_event_goes_through_the_event_bus_serializer():
+    """The event bus writes events as Avro: every field of ours must be a type it can write and read back."""
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_event_data  # pylint: disable=C0415
+    from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # pylint: disable=C0415
+
+    data = {"requirement_met": signals.CreditRequirementMetData(
+        user_id=7, requirement_id=3, requirement_name="Annual CPD", unit="CPD hours", required="20.00",
+        earned="21.50", period_start="2026-01-01", period_end="2026-12-31",
+        met_at=datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC))}
+    signal = signals.COURSE_CREDIT_REQUIREMENT_MET
+    back = deserialize_bytes_to_event_data(serialize_event_data_to_bytes(data, signal), signal)
+    assert back == data

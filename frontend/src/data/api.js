@@ -27,6 +27,14 @@ export async function getLearnerSummary(username) {
   return data;
 }
 
+/** Where the learner stands on each continuing-education requirement that applies to them. */
+export async function getLearnerRequirements(username) {
+  const { data } = await getAuthenticatedHttpClient().get(
+    lmsUrl(`${API_PATH}/learners/${encodeURIComponent(username)}/requirements/`),
+  );
+  return data;
+}
+
 /** A course's credits as the public sees them (LMS). A 404 means the course awards none. */
 export async function getCourseCredits(courseId) {
   const { data } = await getAuthenticatedHttpClient().get(lmsUrl(coursePath(courseId)));

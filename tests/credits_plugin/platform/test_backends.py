@@ -162,15 +162,26 @@ def test_studio_s_frame_gets_the_parts_and_the_course(monkeypatch):
                                    "context_course": f"course {COURSE}"}
 
 
-def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monkeypatch):
+@pytest.mark.parametrize("in_a_request", [False, True])
+def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monkeypatch, in_a_request):
     """
     As the platform sends its own transactional messages: a BaseMessageType personalized for the
     learner, with the site's base template context, handed to ``ace.send``. edx-ace and the platform
-    are stand-ins here; the templates the message names are the plugin's, and render.
+    are stand-ins here; the templates the message names are the plugin's, and render. Outside a
+    request (a shell, a command), it is sent inside the platform's ``emulate_http_request``: the
+    platform's email layout needs one.
     """
+    import contextlib  # pylint: disable=import-outside-toplevel
+
+    import crum  # pylint: disable=import-outside-toplevel
     from django.template.loader import render_to_string  # pylint: disable=import-outside-toplevel
 
-    sent = []
+    sent, emulated = [], []
+
+    @contextlib.contextmanager
+    def emulate_http_request(site, user):
+        emulated.append((site, user.id))
+        yield
 
     class BaseMessageType:  # the platform's ace_common.message.BaseMessageType, as far as the backend uses it
         def __init__(self, *args, **kwargs):
@@ -186,7 +197,9 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
         "openedx.core.djangoapps.ace_common.message": types.ModuleType("m"),
         "openedx.core.djangoapps.ace_common.template_context": types.ModuleType("t"),
         "django.contrib.sites.models": types.ModuleType("s"),  # not installed by the test settings
+        "openedx.core.lib.celery.task_utils": types.ModuleType("u"),
     }
+    stand_ins["openedx.core.lib.celery.task_utils"].emulate_http_request = emulate_http_request
     stand_ins["edx_ace"].ace = SimpleNamespace(send=sent.append)
     stand_ins["edx_ace.recipient"].Recipient = lambda lms_user_id, email: (lms_user_id, email)
     stand_ins["openedx.core.djangoapps.ace_common.message"].BaseMessageType = BaseMessageType
@@ -194,22 +207,30 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
         lambda site: {"platform_name": "Acme Learning", "site": site}
     stand_ins["django.contrib.sites.models"].Site = SimpleNamespace(
         objects=SimpleNamespace(get_current=lambda: "learn.acme.test"))
-    for name in ("openedx", "openedx.core", "openedx.core.djangoapps", "openedx.core.djangoapps.ace_common"):
+    for name in ("openedx", "openedx.core", "openedx.core.djangoapps", "openedx.core.djangoapps.ace_common",
+                 "openedx.core.lib", "openedx.core.lib.celery"):
         stand_ins.setdefault(name, types.ModuleType(name))
     for name, module in stand_ins.items():
         monkeypatch.setitem(sys.modules, name, module)
     openedx._credits_message_type.cache_clear()  # built once per process: here, on the stand-in base class
+    if in_a_request:
+        crum.set_current_request(SimpleNamespace(site="school.acme.test", user=SimpleNamespace(id=1)))
     try:
         openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved", "Tax day: 3.00 hours.",
                                    "fr")
     finally:
         openedx._credits_message_type.cache_clear()
+        crum.set_current_request(None)
     (message,) = sent
     assert (message.app_label, message.name, message.recipient) == ("credits_plugin", "creditsmessage",
                                                                       (7, "lee@example.com"))
     assert message.options == {"transactional": True}
     assert message.language == "fr"  # the platform's layout around the text follows the learner's language
     assert message.context["platform_name"] == "Acme Learning"
+    if in_a_request:  # the request's own site (several sites may share the LMS), and no emulation
+        assert (message.context["site"], emulated) == ("school.acme.test", [])
+    else:
+        assert (message.context["site"], emulated) == ("learn.acme.test", [("learn.acme.test", 7)])
     folder = f"{message.app_label}/edx_ace/{message.name}/email"
     assert render_to_string(f"{folder}/subject.txt", message.context).strip() == "Approved"
     assert render_to_string(f"{folder}/body.txt", message.context).strip() == "Tax day: 3.00 hours."
