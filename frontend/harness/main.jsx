@@ -23,6 +23,7 @@ globalThis.jest = { fn: (impl = () => undefined) => (...args) => impl(...args) }
 
 const course = (base) => `${base}/api/credits/v1/courses/${encodeURIComponent(f.COURSE_ID)}/`;
 const SUMMARY = `${LMS}/api/credits/v1/learners/ada/summary/`;
+const REQUIREMENTS = `${LMS}/api/credits/v1/learners/ada/requirements/`;
 const never = () => new Promise(() => {});
 const notEarnedCard = { ...f.dashboardCard, courseRun: { ...f.dashboardCard.courseRun, earnedCredits: [] } };
 
@@ -42,8 +43,22 @@ const WIDGETS = {
   sidebar: {
     width: 320,
     states: {
-      data: { api: (api) => api.onGet(SUMMARY).reply(200, f.learnerSummary), element: sidebar, ready: 'dl' },
-      empty: { api: (api) => api.onGet(SUMMARY).reply(200, f.emptySummary), element: sidebar, ready: 'p' },
+      data: {
+        api: (api) => {
+          api.onGet(SUMMARY).reply(200, f.learnerSummary);
+          api.onGet(REQUIREMENTS).reply(200, f.learnerRequirements);
+        },
+        element: sidebar,
+        ready: '.course-credits-requirements',
+      },
+      empty: {
+        api: (api) => {
+          api.onGet(SUMMARY).reply(200, f.emptySummary);
+          api.onGet(REQUIREMENTS).reply(200, f.noRequirements);
+        },
+        element: sidebar,
+        ready: 'p',
+      },
       error: { api: (api) => api.onGet(SUMMARY).reply(503, 'Service Unavailable'), element: sidebar, ready: '.alert' },
       loading: { api: (api) => api.onGet(SUMMARY).reply(never), element: sidebar, ready: '[role=status]' },
     },

@@ -39,13 +39,16 @@ SETTINGS_ERRORS = [
 # screenshot name, harness query, the widget's element, what it says
 STATES = [
     ("sidebar", "widget=sidebar&state=data", "#widget",
-     ["My credits", "CPA Ontario\n7.50 hours", "Management\n3.00 points", "See all my credits"]),
+     ["My credits", "CPA Ontario\n7.50 hours", "Management\n3.00 points", "See all my credits", "My requirements",
+      "Annual CPD\n17.00 of 20.00 CPD hours\n3.00 CPD hours to go by December 31, 2026",
+      "Continuing education\n0.90 of 0.50 CEU\nMet for this period"]),
     ("sidebar-empty", "widget=sidebar&state=empty", "#widget", ["You have not earned any credits yet"]),
     ("sidebar-error", "widget=sidebar&state=error", "#widget",
      ["Your credits could not be loaded. Try again later.", "See all my credits"]),
     ("sidebar-loading", "widget=sidebar&state=loading", "#widget", ["My credits", "See all my credits"]),
     ("sidebar-fr", "widget=sidebar&state=data&locale=fr", "#widget",
-     ["Mes crédits", "CPA Ontario\n7,50 hours", "Voir tous mes crédits"]),
+     ["Mes crédits", "CPA Ontario\n7,50 hours", "Voir tous mes crédits", "Mes exigences",
+      "17,00 sur 20,00 CPD hours"]),
     ("course-card", "widget=card&state=data", "#widget",
      ["Credits this course awards", "Ethics CPE · CPA Ontario · 2.50 hours Earned on March 14, 2025",
       "Leadership · Management · 1.00 points Not earned yet"]),

@@ -41,7 +41,7 @@ const Requirements = ({ requirements = undefined }) => {
                   required: amount(requirement.required, requirement.unit),
                 })}
               </div>
-              <div className={requirement.met ? 'text-success' : 'text-warning-700'}>
+              <div className={requirement.met ? 'text-success' : 'font-weight-bold'}>
                 {requirement.met
                   ? intl.formatMessage(messages.sidebarRequirementMet)
                   : intl.formatMessage(messages.sidebarRequirementBehind, {
