@@ -69,6 +69,7 @@ from credits_plugin.services.external import (
     submit_external_credit,
 )
 from credits_plugin.services.reconcile import reconcile_course_credits, reconciliation_state
+from credits_plugin.services.reminders import reminders_enabled, send_requirement_reminders, set_reminders
 from credits_plugin.services.reports import (
     count_course_awards,
     get_learner_course_awards,
@@ -174,6 +175,9 @@ __all__ = [
     "compliance_requirement",
     "iter_compliance",
     "progress_day",
+    "reminders_enabled",
+    "set_reminders",
+    "send_requirement_reminders",
     "is_reviewer",
     "EVIDENCE_MAX_BYTES",
     # awards

@@ -319,6 +319,7 @@ class RequirementData:
     carry_over_max: Decimal
     applies_to_all: bool
     active: bool
+    reminder_days: tuple = ()  # remind learners who are behind this many days before their period ends
     sub_requirement_ids: tuple = ()
 
 

@@ -363,6 +363,11 @@ class CreditRequirement(TimeStampedModel):
         help_text=_("Otherwise it applies to the learners assigned to it."),
     )
     active = models.BooleanField(_("active"), default=True)
+    reminder_days = models.CharField(
+        _("reminders (days before the end)"), max_length=100, blank=True, default="",
+        help_text=_('Remind learners who are behind this many days before their period ends, e.g. "60, 14". '
+                    "Empty: no reminders."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -405,6 +410,48 @@ class RequirementAssignment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.requirement_id}: {self.user_id}"
+
+
+class RequirementReminder(models.Model):
+    """
+    A reminder sent to a learner behind on a requirement: at most one per requirement, learner,
+    period and threshold, whatever the number of runs (the unique constraint claims it first).
+
+    .. pii: The learner (user foreign key) and when they were reminded.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    requirement = models.ForeignKey(CreditRequirement, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period_end = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "user", "period_end", "days_before"],
+                                    name="credits_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.requirement_id}: {self.user_id} ({self.days_before} days before {self.period_end})"
+
+
+class ReminderOptOut(models.Model):
+    """
+    A learner who switched requirement reminders off.
+
+    .. pii: The learner (user foreign key).
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.user_id)
 
 
 class AwardLogEntry(models.Model):

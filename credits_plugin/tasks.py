@@ -43,3 +43,13 @@ def reconcile_course_credits_task(self):  # pylint: disable=unused-argument
 def backfill_course_credits_task(self, course_id, batch_size=None):  # pylint: disable=unused-argument
     """Award a course's credits to every learner passing it now (resumable: skips existing awards)."""
     return api.run_backfill(course_id, batch_size=batch_size).as_dict()
+
+
+@shared_task(bind=True, **RETRY)
+def send_requirement_reminders_task(self):  # pylint: disable=unused-argument
+    """
+    Remind learners who are behind on a requirement as its period's end nears: schedule it once a
+    day (Celery beat, or cron with the command ``send_requirement_reminders``). At most one
+    reminder per learner, requirement, period and threshold, whatever the number of runs.
+    """
+    return api.send_requirement_reminders()

@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(r"^credits/awards/(?P<award_uuid>[^/]+)/$", verification.award_page, name="award-page"),
     path("credits/me/", learner.my_credits, name="learner-credits"),
     path("credits/me/external/", learner.report_external_credit, name="learner-external-credit"),
+    path("credits/me/reminders/", learner.switch_reminders, name="learner-reminders"),
     re_path(rf"^credits/instructor/{COURSE_ID}/award/$", instructor.award, name="instructor-award"),
     re_path(rf"^credits/instructor/{COURSE_ID}/revoke/$", instructor.revoke, name="instructor-revoke"),
     re_path(rf"^credits/instructor/{COURSE_ID}/backfill/status/$", instructor.backfill_status,

@@ -36,7 +36,8 @@ from credits_plugin.validation import FieldErrors
 COMPLIANCE_PAGE = 100  # learners a page of the admin's compliance report
 
 REQUIREMENT_FIELDS = ("name", "description", "amount", "credit_types", "credits", "parent", "period_kind",
-                      "period_length", "period_unit", "cycle_start", "carry_over_max", "applies_to_all", "active")
+                      "period_length", "period_unit", "cycle_start", "carry_over_max", "applies_to_all", "active",
+                      "reminder_days")
 
 
 def _unit_of(row):
@@ -121,6 +122,7 @@ class CreditRequirementForm(ApiCheckedForm):
             "carry_over_max": api.amount_from_input(cleaned.get("carry_over_max")) or None,
             "applies_to_all": bool(cleaned.get("applies_to_all")),
             "active": bool(cleaned.get("active")),
+            "reminder_days": cleaned.get("reminder_days", ""),
         }
 
     def clean(self):
@@ -257,7 +259,7 @@ class CreditRequirementAdmin(DeleteThroughApiMixin, ApiSavedAdminMixin, HistoryA
             (_("Period"), {"fields": ("period_kind", "period_length", "period_unit", "cycle_start",
                                       "carry_over_max"),
                            "description": _("A part takes its period from its requirement.")}),
-            (_("Learners"), {"fields": ("applies_to_all",)}),
+            (_("Learners"), {"fields": ("applies_to_all", "reminder_days")}),
         ]
         if obj is not None and not _saved_as_part(obj):
             fieldsets.append((_("Parts"), {"fields": ("parts",)}))

@@ -27,7 +27,8 @@ from credits_plugin.validation import FieldErrors, clean_bool, clean_text, parse
 ZERO = Decimal("0.00")
 CENTS = Decimal("0.01")
 FIELDS = ("name", "description", "amount", "period_kind", "period_length", "period_unit", "cycle_start",
-          "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active")
+          "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active", "reminder_days")
+MAX_REMINDER_DAYS = 3660
 
 
 # --- definitions --------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ def requirement_data(row):
         cycle_start=row.cycle_start, credit_type_ids=tuple(sorted(t.pk for t in row.credit_types.all())),
         credit_ids=tuple(sorted(c.pk for c in row.credits.all())), parent_id=row.parent_id,
         carry_over_max=row.carry_over_max, applies_to_all=row.applies_to_all, active=row.active,
+        reminder_days=reminder_days(row.reminder_days),
         sub_requirement_ids=tuple(sorted(sub.pk for sub in row.sub_requirements.all())),
     )
 
@@ -76,7 +78,7 @@ def _state(row):
         "period_length": row.period_length, "period_unit": row.period_unit, "cycle_start": row.cycle_start,
         "credit_types": [t.pk for t in row.credit_types.all()], "credits": [c.pk for c in row.credits.all()],
         "parent": row.parent_id, "carry_over_max": row.carry_over_max, "applies_to_all": row.applies_to_all,
-        "active": row.active,
+        "active": row.active, "reminder_days": row.reminder_days,
     }
 
 
@@ -103,6 +105,27 @@ def _parse_length(value, errors):
         errors.add("period_length", _("Give the period's length as a whole number."))
         return None
     return int(str(value).strip())
+
+
+def reminder_days(text):
+    """The stored reminder thresholds ("60, 14") as days, largest first."""
+    return tuple(int(part) for part in str(text or "").split(",") if part.strip())
+
+
+def _parse_reminders(value, errors):
+    """Reminder thresholds from "60, 14" or [60, 14]: whole days from 1 to 3660, stored as "60, 14"."""
+    if value in (None, ""):
+        return ""
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    days = set()
+    for part in parts:
+        text = str(part).strip()
+        if isinstance(part, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_REMINDER_DAYS:
+            errors.add("reminder_days", _("Give whole numbers of days from 1 to {maximum}, separated by commas, "
+                                          "as in 60, 14.").format(maximum=MAX_REMINDER_DAYS))
+            return ""
+        days.add(int(text))
+    return ", ".join(str(day) for day in sorted(days, reverse=True))
 
 
 def _parse_cap(value, errors):
@@ -145,11 +168,15 @@ def clean_requirement(data, errors, *, instance=None, check_assignments=True):
     cap = _parse_cap(data.get("carry_over_max"), errors)
     applies_to_all = clean_bool(data.get("applies_to_all", True), errors, "applies_to_all")
     active = clean_bool(data.get("active", True), errors, "active")
+    reminders = _parse_reminders(data.get("reminder_days"), errors)
     parent = _clean_parent(data.get("parent"), errors, instance, cleaned["amount"])
     if parent is None:
         _check_period(kind, length, unit, start, cap, applies_to_all, errors)
-    elif cap:
-        errors.add("carry_over_max", _("A part of a requirement has no carry-over of its own."))
+    else:
+        if cap:
+            errors.add("carry_over_max", _("A part of a requirement has no carry-over of its own."))
+        if reminders:
+            errors.add("reminder_days", _("A part is reminded with its requirement: set reminders there."))
     if instance is not None and check_assignments:
         _check_assignments(instance, kind, start, parent, errors)
     if instance is not None and cleaned["amount"] is not None:
@@ -161,7 +188,7 @@ def clean_requirement(data, errors, *, instance=None, check_assignments=True):
     fields = {**cleaned, "period_kind": kind, "period_unit": unit, "cap": cap,
               "period_length": length if kind != PeriodKind.CALENDAR_YEAR else None,
               "cycle_start": start if kind == PeriodKind.FIXED_CYCLE else None,
-              "applies_to_all": applies_to_all, "active": active}
+              "applies_to_all": applies_to_all, "active": active, "reminder_days": reminders}
     fields["carry_over_max"] = fields.pop("cap")
     return fields, credit_types, credits, parent
 

@@ -13,7 +13,9 @@ from credits_plugin.models import (
     CreditRequirement,
     CreditType,
     ExternalCredit,
+    ReminderOptOut,
     RequirementAssignment,
+    RequirementReminder,
 )
 from credits_plugin.services.external import delete_evidence_files
 
@@ -46,6 +48,8 @@ def retire_learner(user_id):
         transaction.on_commit(lambda: delete_evidence_files(files))
     RequirementAssignment.objects.filter(user_id=user_id).delete()  # the learner's cycle start dates
     RequirementAssignment.history.filter(user_id=user_id).delete()
+    RequirementReminder.objects.filter(user_id=user_id).delete()
+    ReminderOptOut.objects.filter(user_id=user_id).delete()
     AwardLogEntry.objects.filter(award__user_id=user_id).delete()
     removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
     AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)

@@ -70,6 +70,8 @@ def _page_context(request, context, summary, form=None):
         external_form=form or {}, reported=request.GET.get("reported") == "1",
         requirements=api.get_learner_requirements(request.user),
     )
+    if context["requirements"]:
+        context["reminders_enabled"] = api.reminders_enabled(request.user)
     return context
 
 
@@ -89,6 +91,14 @@ def report_external_credit(request):
         return _render(request, _page_context(request, context, api.get_learner_summary(request.user), form=data),
                        status=400)
     return HttpResponseRedirect(reverse("credits_plugin:learner-credits") + "?reported=1#external-credits")
+
+
+@login_required
+@require_POST
+def switch_reminders(request):
+    """The learner switches their requirement reminders on or off (``enabled``: "on" or "off")."""
+    api.set_reminders(request.user, request.POST.get("enabled") == "on")
+    return HttpResponseRedirect(reverse("credits_plugin:learner-credits") + "#credits-requirements-title")
 
 
 def _csv_header():

@@ -153,14 +153,15 @@ EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<
 # missed the ethics part, and this year they are behind (with 2 hours carried over).
 DemoRequirement = namedtuple(
     "DemoRequirement", "name amount type_name credit_names period_kind period_length parent carry_over_max "
-                       "applies_to_all")
+                       "applies_to_all reminder_days")
 REQUIREMENTS = (
     DemoRequirement("Annual CPD (CPA Ontario)", "20.00", CPA_ONTARIO, (), "calendar_year", None, None, "5.00",
-                    True),
+                    True, "60, 14"),
     DemoRequirement("Ethics CPD", "4.00", None, ("Ethics CPD",), "calendar_year", None,
-                    "Annual CPD (CPA Ontario)", "0", True),
-    DemoRequirement("Triennial CPD (CPA Ontario)", "120.00", CPA_ONTARIO, (), "fixed_cycle", 3, None, "0", False),
-    DemoRequirement("Continuing education (CEU)", "0.50", CEU, (), "calendar_year", None, None, "0", True),
+                    "Annual CPD (CPA Ontario)", "0", True, ""),
+    DemoRequirement("Triennial CPD (CPA Ontario)", "120.00", CPA_ONTARIO, (), "fixed_cycle", 3, None, "0", False,
+                    "90"),
+    DemoRequirement("Continuing education (CEU)", "0.50", CEU, (), "calendar_year", None, None, "0", True, ""),
 )
 # Who the triennial cycle applies to, from their licence date (years and days before today).
 ASSIGNMENTS = (("Triennial CPD (CPA Ontario)", LEARNER, 400), ("Triennial CPD (CPA Ontario)", "amira", 900))

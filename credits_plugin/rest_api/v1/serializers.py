@@ -306,6 +306,8 @@ class RequirementSerializer(serializers.Serializer):
     carry_over_max = serializers.DecimalField(**AMOUNT, required=False)
     applies_to_all = serializers.BooleanField(required=False)
     active = serializers.BooleanField(required=False)
+    reminder_days = serializers.ListField(child=serializers.IntegerField(), required=False, help_text=(
+        "remind learners who are behind this many days before their period ends (also \"60, 14\")"))
     sub_requirements = serializers.ListField(child=serializers.IntegerField(), source="sub_requirement_ids",
                                              read_only=True)
 

@@ -426,7 +426,8 @@ class LearnerSummaryView(CreditsAPIView):
 
 
 REQUIREMENT_FIELDS = ("name", "description", "amount", "period_kind", "period_length", "period_unit", "cycle_start",
-                      "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active")
+                      "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active",
+                      "reminder_days")
 
 
 class RequirementListView(CreditsAPIView):

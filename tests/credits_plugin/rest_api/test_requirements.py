@@ -227,3 +227,13 @@ def test_compliance_of_assigned_learners_uses_each_ones_cycle(client, users, lic
     assert [(r["username"], r["cycle_start"], r["period_start"], r["period_end"], r["earned"]) for r in rows] == [
         ("learner", "2025-09-15", "2025-09-15", "2028-09-14", "40.00"),
         ("other_learner", "2022-01-10", "2025-01-10", "2028-01-09", "0.00")]
+
+
+def test_reminder_days_over_rest(client, as_user, users, cpd):
+    as_user(users["global_staff"])
+    made = client.post(f"{API}/requirements/", definition(cpd, reminder_days=[14, 60]), format="json").json()
+    assert made["reminder_days"] == [60, 14]
+    changed = client.patch(f"{API}/requirements/{made['id']}/", {"reminder_days": "30"}, format="json").json()
+    assert changed["reminder_days"] == [30]
+    response = client.patch(f"{API}/requirements/{made['id']}/", {"reminder_days": "soon"}, format="json")
+    assert response.status_code == 400 and "reminder_days" in response.json()["field_errors"]

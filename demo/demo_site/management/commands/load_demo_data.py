@@ -244,7 +244,8 @@ class DemoDataLoader:
                 period_unit="years", credit_types=[types[spec.type_name].id] if spec.type_name else [],
                 credits=[credits[name].id for name in spec.credit_names],
                 parent=made[spec.parent].id if spec.parent else None, carry_over_max=spec.carry_over_max,
-                applies_to_all=spec.applies_to_all, user=self.users[sample_data.OPERATOR])
+                applies_to_all=spec.applies_to_all, reminder_days=spec.reminder_days,
+                user=self.users[sample_data.OPERATOR])
             self.count(_("requirements"))
         for name, username, days_ago in sample_data.ASSIGNMENTS:
             assigned = {entry["username"] for entry in api.list_assignments(made[name].id)}
