@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import Select
 from credits_plugin import api
 from credits_plugin.models import CourseCredit, CreditType
 from demo.demo_site import sample_data
+from tests.browser.conftest import describe
 
 WIDTH = 1280
 
@@ -59,7 +60,7 @@ def test_a_credit_type_with_its_credits_fits_1280_px_errors_included(operator):
 
 
 @pytest.mark.parametrize("path", ["coursecreditsettings/", "coursecredit/", "awardedcredit/", "credit/",
-                                  "credittype/"])
+                                  "credittype/", "creditrequirement/"])
 def test_the_lists_fit_1280_px(operator, path):
     driver = operator.open(f"/admin/credits_plugin/{path}")
     assert not overflowing(driver), path
@@ -95,3 +96,25 @@ def test_an_approver_approves_a_changed_accredited_credit_for_dates(operator):
     assert "Approved for learners who pass from Jan. 1, 2026 to Dec. 31, 2027." in status
     driver.execute_script("document.querySelector('.approval-approved').scrollIntoView({block: 'center'});")
     operator.screenshot("studio-approval")
+
+
+def test_the_operator_sees_who_is_behind_on_a_requirement(operator):
+    """From the requirement's page to its compliance report: the learners behind, then the CSV link."""
+    driver = operator.open("/admin/credits_plugin/creditrequirement/")
+    assert not overflowing(driver)
+    operator.click_and_wait(driver.find_element(By.LINK_TEXT, "Triennial CPD (CPA Ontario)"))
+    assert not overflowing(driver)
+    operator.click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "the compliance report"))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#credits-compliance tbody tr")
+    assert [row.find_element(By.TAG_NAME, "td").text for row in rows] == ["learner", "amira"]
+    assert all("credits-compliance-behind" in row.get_attribute("class") for row in rows)
+    assert "37.00" in rows[0].text and "83.00" in rows[0].text
+    violations = operator.axe(driver.find_element(By.ID, "content-main"))  # ours; the breadcrumbs are Django's
+    assert not violations, describe(violations)
+    assert not overflowing(driver)
+    operator.screenshot("admin-compliance")
+    Select(driver.find_element(By.ID, "credits-status")).select_by_value("met")
+    operator.click_and_wait(driver.find_element(By.CSS_SELECTOR, "#credits-compliance-filters [type=submit]"))
+    assert "No learner to show." in driver.find_element(By.ID, "content-main").text
+    csv_link = driver.find_element(By.LINK_TEXT, "Download the whole report as CSV").get_attribute("href")
+    assert "format=csv" in csv_link and "status=met" in csv_link

@@ -144,3 +144,23 @@ def test_concurrent_reviews_of_one_credit_earned_elsewhere_leave_one(settings, t
         assert AwardedCredit.objects.filter(external_credit=row).count() == (1 if row.status == "approved" else 0)
     assert AwardedCredit.objects.filter(user=learner).count() == ExternalCredit.objects.filter(
         user=learner, status="approved").count()
+
+
+def test_concurrent_reminder_runs_send_each_reminder_once():
+    """Runs of the reminder task that overlap (two beat schedulers, a cron and a task): one email each."""
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    from django.core import mail  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.models import RequirementReminder  # pylint: disable=import-outside-toplevel
+    from tests.factories import CreditTypeFactory, UserFactory  # pylint: disable=import-outside-toplevel
+
+    credit_type = CreditTypeFactory(name="CPD", unit="CPD hours")
+    requirement = api.create_requirement(name="Annual", amount="20", credit_types=[credit_type.pk],
+                                         applies_to_all=False, reminder_days="30")
+    learners = [UserFactory(username=f"behind{i}") for i in range(5)]
+    api.assign_learners(requirement.id, [{"learner": learner.username} for learner in learners])
+    sent = run_together(lambda: api.send_requirement_reminders(today=datetime.date(2026, 12, 20)))
+    assert sum(sent) == 5 and len(mail.outbox) == 5
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(learner.email for learner in learners)
+    assert RequirementReminder.objects.count() == 5
