@@ -75,7 +75,7 @@ class CreditRequirementMetData:
     requirement_name = attr.ib(type=str)
     unit = attr.ib(type=str)
     required = attr.ib(type=str)  # two decimals, as the REST API sends amounts
-    earned = attr.ib(type=str)  # earned in the period, with what was carried over into it
+    counted = attr.ib(type=str)  # what counts in the period: earned in it, and carried over into it
     period_start = attr.ib(type=str)  # YYYY-MM-DD, the site's calendar day
     period_end = attr.ib(type=str)  # YYYY-MM-DD, included
     met_at = attr.ib(type=datetime)

@@ -624,7 +624,7 @@ def announce_requirements_met(user_id, award_uuids):
         signals.requirement_met.send_robust(sender=None, user_id=user_id, requirement=progress)
         signals.COURSE_CREDIT_REQUIREMENT_MET.send_event(requirement_met=signals.CreditRequirementMetData(
             user_id=user_id, requirement_id=progress.id, requirement_name=progress.name, unit=progress.unit,
-            required=f"{progress.required:.2f}", earned=f"{progress.counted:.2f}",
+            required=f"{progress.required:.2f}", counted=f"{progress.counted:.2f}",
             period_start=progress.period_start.isoformat(), period_end=progress.period_end.isoformat(),
             met_at=timezone.now()))
 

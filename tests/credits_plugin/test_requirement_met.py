@@ -59,7 +59,7 @@ def test_the_award_that_crosses_the_line_says_so_once(setup, heard, django_captu
         learner.pk, "Annual CPD", Decimal("11.00"))
     (event,) = bus_side.calls
     data = event["requirement_met"]
-    assert (data.user_id, data.requirement_id, data.required, data.earned, data.unit) == (
+    assert (data.user_id, data.requirement_id, data.required, data.counted, data.unit) == (
         learner.pk, setup["requirement"].id, "10.00", "11.00", "CPD hours")
     assert data.period_start.endswith("-01-01") and data.period_end.endswith("-12-31")
     assert event["metadata"].event_type == "org.openedx.learning.course_credit.requirement.met.v1"

@@ -213,7 +213,7 @@ def test_the_requirement_met_event_goes_through_the_event_bus_serializer():
 
     data = {"requirement_met": signals.CreditRequirementMetData(
         user_id=7, requirement_id=3, requirement_name="Annual CPD", unit="CPD hours", required="20.00",
-        earned="21.50", period_start="2026-01-01", period_end="2026-12-31",
+        counted="21.50", period_start="2026-01-01", period_end="2026-12-31",
         met_at=datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC))}
     signal = signals.COURSE_CREDIT_REQUIREMENT_MET
     back = deserialize_bytes_to_event_data(serialize_event_data_to_bytes(data, signal), signal)
