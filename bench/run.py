@@ -119,6 +119,41 @@ def delete_awards(course_key):
     AwardedCredit.objects.filter(course_key=course_key)._raw_delete("default")  # pylint: disable=protected-access
 
 
+class Echo:
+    """A file-like that hands back what is written: csv.writer's lines, as a streamed response makes them."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(url, user, minimum_bytes):
+    """The plugin's view at ``url`` asked for ?format=csv by ``user``, its whole stream read."""
+    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
+    from django.urls import resolve  # pylint: disable=import-outside-toplevel
+
+    request = RequestFactory().get(url, {"format": "csv"})
+    request.user = user
+    match = resolve(url)
+    response = match.func(request, *match.args, **match.kwargs)
+    total = sum(len(chunk) for chunk in response.streaming_content)
+    assert total > minimum_bytes
+    return total
+
+
+def write_rows_as_csv(cursor, header=None):
+    """The floor's CSV: the cursor's rows (read 2,000 at a time) through csv.writer."""
+    import csv  # pylint: disable=import-outside-toplevel
+
+    writer = csv.writer(Echo())
+    total = len(writer.writerow(header)) if header else 0
+    while True:
+        chunk = cursor.fetchmany(2000)
+        if not chunk:
+            return total
+        for row in chunk:
+            total += len(writer.writerow(row))
+
+
 def ratio(ours, floor):
     return round(ours / floor, 2) if floor else None
 
@@ -248,12 +283,8 @@ def bench_backfill(results, sizes, batch=1000, repeat=2):
 
 
 def bench_report(results, sizes, repeat=2):
-    import csv  # pylint: disable=import-outside-toplevel
-
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     from django.db import connection  # pylint: disable=import-outside-toplevel
-    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
-    from django.urls import resolve  # pylint: disable=import-outside-toplevel
 
     from bench.measure import peak_memory, side_by_side  # pylint: disable=import-outside-toplevel
     from credits_plugin import api  # pylint: disable=import-outside-toplevel
@@ -263,39 +294,23 @@ def bench_report(results, sizes, repeat=2):
     columns = ("uuid", "username", "course_key", "credit_id", "credit_name", "credit_type_name", "amount", "unit",
                "reference_number", "source", "status", "awarded_at", "revoked_at", "reason")
 
-    class Echo:
-        def write(self, value):
-            return value
-
     for size in sizes:
         course = make_course(f"course-v1:Bench+Report{size}+1", 1)
         pass_learners(course, users[:size])
         api.backfill_course_credits(course, batch_size=5000)
         url = f"/api/credits/v1/courses/{course}/awards/"
 
-        def ours():
-            request = RequestFactory().get(url, {"format": "csv"})
-            request.user = staff
-            match = resolve(url)
-            response = match.func(request, *match.args, **match.kwargs)
-            total = sum(len(chunk) for chunk in response.streaming_content)
-            assert total > size * 50
+        def ours(url=url, size=size):
+            stream_csv(url, staff, size * 50)
 
-        def floor():
-            writer = csv.writer(Echo())
+        def floor(course=course):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT a.uuid, u.username, a.course_key, a.credit_id, a.credit_name, a.credit_type_name, "
                     "a.amount, a.unit, a.reference_number, a.source, a.status, a.awarded_at, a.revoked_at, a.reason "
                     "FROM credits_plugin_awardedcredit a JOIN auth_user u ON u.id = a.user_id "
                     "WHERE a.course_key = %s ORDER BY a.id", [str(course)])
-                total = len(writer.writerow(columns))
-                while True:
-                    chunk = cursor.fetchmany(2000)
-                    if not chunk:
-                        break
-                    for row in chunk:
-                        total += len(writer.writerow(row))
+                write_rows_as_csv(cursor, columns)
 
         t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
         results.append({"what": f"course report CSV, {size:,} awards", "ours_s": t_ours, "floor_s": t_floor,
@@ -310,13 +325,10 @@ def bench_compliance(results, sizes, repeat=2):
     side by side with a raw ``GROUP BY`` of the same rows (this period's and last period's sums
     per learner, a LEFT JOIN from the assignments) written as CSV.
     """
-    import csv  # pylint: disable=import-outside-toplevel
     import datetime  # pylint: disable=import-outside-toplevel
 
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     from django.db import connection  # pylint: disable=import-outside-toplevel
-    from django.test import RequestFactory  # pylint: disable=import-outside-toplevel
-    from django.urls import resolve  # pylint: disable=import-outside-toplevel
     from django.utils import timezone  # pylint: disable=import-outside-toplevel
 
     from bench.measure import insert_ignore_sql, peak_memory, side_by_side  # pylint: disable=import-outside-toplevel
@@ -346,10 +358,6 @@ def bench_compliance(results, sizes, repeat=2):
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start:start + 5000])
 
-    class Echo:
-        def write(self, value):
-            return value
-
     for size in sizes:
         requirement = api.create_requirement(name=f"Annual CPD {size}", amount="20", credit_types=[credit_type.id],
                                              carry_over_max="5", applies_to_all=False)
@@ -359,16 +367,10 @@ def bench_compliance(results, sizes, repeat=2):
             batch_size=5000)
         url = f"/api/credits/v1/requirements/{requirement.id}/compliance/"
 
-        def ours(url=url):
-            request = RequestFactory().get(url, {"format": "csv"})
-            request.user = staff
-            match = resolve(url)
-            response = match.func(request, *match.args, **match.kwargs)
-            total = sum(len(chunk) for chunk in response.streaming_content)
-            assert total > size * 40
+        def ours(url=url, size=size):
+            stream_csv(url, staff, size * 40)
 
         def floor(requirement=requirement):
-            writer = csv.writer(Echo())
             start = api.progress_day(None).replace(month=1, day=1)
             bounds = [timezone.make_aware(datetime.datetime(start.year - 1, 1, 1)),
                       timezone.make_aware(datetime.datetime(start.year, 1, 1)),
@@ -385,13 +387,7 @@ def bench_compliance(results, sizes, repeat=2):
                     "WHERE r.requirement_id = %s GROUP BY r.user_id, u.username ORDER BY r.user_id",
                     [bounds[1], bounds[1], bounds[1], ethics.id, "CPD hours", general.id, ethics.id, bounds[0],
                      bounds[2], requirement.id])
-                total = 0
-                while True:
-                    chunk = cursor.fetchmany(2000)
-                    if not chunk:
-                        break
-                    for row in chunk:
-                        total += len(writer.writerow(row))
+                write_rows_as_csv(cursor)
 
         t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
         results.append({"what": f"compliance report CSV, {size:,} learners", "ours_s": t_ours, "floor_s": t_floor,

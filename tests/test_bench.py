@@ -18,7 +18,7 @@ def small_run(tmp_path_factory):
     env.pop("CREDITS_TEST_DB", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run([sys.executable, "-m", "bench.run", "--db", "sqlite", "--out", str(out),
-                           "--sizes", "200,400", "--only", "fastpath,backfill,report,pages"],
+                           "--sizes", "200,400", "--only", "fastpath,backfill,report,pages,compliance"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text())
@@ -33,7 +33,8 @@ def test_scenarios_report_ratios_queries_and_growth(small_run):
         assert row["queries"] <= 1 and row["floor_us"] > 0 and row["ours_us"] > 0, row
     assert results["page: about card, warm"]["queries"] == 0
     for what in ("backfill, 200 learners x 3 credits", "backfill, 400 learners x 3 credits",
-                 "course report CSV, 200 awards", "course report CSV, 400 awards"):
+                 "course report CSV, 200 awards", "course report CSV, 400 awards",
+                 "compliance report CSV, 200 learners", "compliance report CSV, 400 learners"):
         row = results[what]
         assert row["ratio"] > 0 and row["us_per_row"] > 0 and row["peak_mb"] > 0, row
 

@@ -7,17 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from credits_plugin import api, signals
 from credits_plugin.models import AwardedCredit
+from tests.credits_plugin.test_signals import Recorder
 from tests.factories import COURSE_ID, CourseCreditFactory, CreditFactory, CreditTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Recorder:
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, sender, **kwargs):
-        self.calls.append(kwargs)
 
 
 @pytest.fixture

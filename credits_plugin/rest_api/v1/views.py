@@ -425,17 +425,21 @@ class LearnerSummaryView(CreditsAPIView):
         return Response(s.LearnerSummarySerializer(summary).data)
 
 
+class RequirementsAPIView(CreditsAPIView):
+    """Requirements, who they apply to and who is behind: global staff only."""
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require_global_staff(request, "Only global staff can see or change requirements.")
+
+
 REQUIREMENT_FIELDS = ("name", "description", "amount", "period_kind", "period_length", "period_unit", "cycle_start",
                       "credit_types", "credits", "parent", "carry_over_max", "applies_to_all", "active",
                       "reminder_days")
 
 
-class RequirementListView(CreditsAPIView):
+class RequirementListView(RequirementsAPIView):
     """Continuing-education requirements: global staff define them."""
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        self.require_global_staff(request, "Only global staff can see or change requirements.")
 
     @documented(responses={200: s.PaginatedRequirements, **ERRORS}, parameters=PAGES)
     def get(self, request):
@@ -447,11 +451,7 @@ class RequirementListView(CreditsAPIView):
         return Response(s.RequirementSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-class RequirementDetailView(CreditsAPIView):
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        self.require_global_staff(request, "Only global staff can see or change requirements.")
-
+class RequirementDetailView(RequirementsAPIView):
     @documented(responses={200: s.RequirementSerializer, **ERRORS})
     def get(self, request, requirement_id):
         return Response(s.RequirementSerializer(api.get_requirement(requirement_id)).data)
@@ -467,17 +467,13 @@ class RequirementDetailView(CreditsAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RequirementAssignmentsView(CreditsAPIView):
+class RequirementAssignmentsView(RequirementsAPIView):
     """
     The learners a requirement applies to: a JSON list of ``{"learner", "cycle_start"}``, or a CSV
     file (multipart field ``file``, header ``learner,cycle_start``). All or nothing.
     """
 
     parser_classes = (JSONParser, MultiPartParser)
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        self.require_global_staff(request, "Only global staff can see or change requirements.")
 
     @documented(responses={200: s.AssignmentSerializer(many=True), **ERRORS})
     def get(self, request, requirement_id):
@@ -519,17 +515,13 @@ def _compliance_row(row):
             "met": progress.met, "sub_requirements": progress.sub_requirements}
 
 
-class RequirementComplianceView(CreditsAPIView):
+class RequirementComplianceView(RequirementsAPIView):
     """
     Who a requirement applies to and where each stands: global staff. JSON a page at a time in user
     id order (``next`` carries ``?after=``), or the whole report streamed as CSV.
     """
 
     renderer_classes = APIView.renderer_classes + [CSVRenderer]
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        self.require_global_staff(request, "Only global staff can see or change requirements.")
 
     @documented(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today"),
                             OpenApiParameter("status", str, enum=["behind", "met"]),
