@@ -30,12 +30,13 @@ def cpd():
 def requirement_post(*, name="Annual CPD", amount="20", credit_types=(), credits=(), parent=None,
                      period_kind="calendar_year", period_length="", period_unit="years", cycle_start="",
                      carry_over_max="", applies_to_all=True, active=True, description="",
-                     existing=(), new=(), inline=True):
+                     existing=(), new=(), inline=True, reminder_days=""):
     """The POST of a requirement's page; ``existing`` and ``new`` are rows of the learners inline."""
     data = {"name": name, "description": description, "amount": amount, "period_kind": period_kind,
             "period_length": period_length, "period_unit": period_unit, "cycle_start": cycle_start,
             "carry_over_max": carry_over_max, "credit_types": [row.pk for row in credit_types],
-            "credits": [row.pk for row in credits], "parent": parent.pk if parent else ""}
+            "credits": [row.pk for row in credits], "parent": parent.pk if parent else "",
+            "reminder_days": reminder_days}
     for field, value in (("applies_to_all", applies_to_all), ("active", active)):
         if value:
             data[field] = "on"
@@ -465,3 +466,13 @@ def test_the_compliance_report_in_the_admin_pages_filters_and_links_the_csv(admi
     bad = admin_client.get(url, {"as_of": "June"})
     assert bad.status_code == 302
     assert admin_client.get(f"{URL}/999999/compliance/").status_code == 404
+
+
+def test_reminder_days_are_set_in_the_admin_and_checked_by_the_service(admin_client, cpd):
+    response = admin_client.post(f"{URL}/add/", requirement_post(credit_types=[cpd["type"]], reminder_days="14,60"))
+    assert response.status_code == 302, text(response)
+    assert CreditRequirement.objects.get().reminder_days == "60, 14"
+    before = rows()
+    response = admin_client.post(f"{URL}/add/", requirement_post(credit_types=[cpd["type"]], reminder_days="soon"))
+    assert "Give whole numbers of days" in form_errors(response)["reminder_days"][0]
+    assert rows() == before
