@@ -215,10 +215,9 @@ def send_learner_email(user, subject, body, language):
     """
     Email a learner a short plain-text message through the platform's messaging (edx-ace in Open
     edX), already written in ``language`` (see ``get_learner_language``), which the platform's
-    layout around it follows. Returns whether it was handed over; a learner without an email
-    address gets nothing.
+    layout around it follows. Returns whether it was delivered; a learner without an email
+    address gets nothing. A delivery that fails may raise, or return False.
     """
     if not getattr(user, "email", ""):
         return False
-    get_backend().send_learner_email(user, str(subject), str(body), language)
-    return True
+    return bool(get_backend().send_learner_email(user, str(subject), str(body), language))

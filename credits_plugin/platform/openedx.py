@@ -175,7 +175,8 @@ def send_learner_email(user, subject, body, language):
     layout rendered in the learner's language): the templates are
     ``credits_plugin/edx_ace/creditsmessage/email/``. The layout needs a request (its tracking
     pixel): a decision made outside one (a shell, a command, a task) is sent inside the
-    platform's ``emulate_http_request``, as its own tasks send theirs.
+    platform's ``emulate_http_request``, as its own tasks send theirs. Returns whether a channel
+    delivered it.
     """
     import crum
     from django.contrib.sites.models import Site
@@ -191,12 +192,35 @@ def send_learner_email(user, subject, body, language):
         recipient=Recipient(user.id, user.email), language=language, user_context=context,
     )
     if request is not None:
-        ace.send(message)
-        return
+        return _send_and_confirm(ace, message)
     from openedx.core.lib.celery.task_utils import emulate_http_request
 
     with emulate_http_request(site=site, user=user):
+        return _send_and_confirm(ace, message)
+
+
+def _send_and_confirm(ace, message):
+    """
+    ``ace.send``, and whether a channel delivered the message: edx-ace logs a channel's failure
+    and returns as if it had sent, but sends ``ACE_MESSAGE_SENT`` only after a delivery.
+    """
+    try:
+        from edx_ace.signals import ACE_MESSAGE_SENT
+    except ImportError:  # an edx-ace without the signal: what was handed over counts as sent
         ace.send(message)
+        return True
+    delivered = []
+
+    def record(sender, message=None, **kwargs):  # pylint: disable=unused-argument
+        delivered.append((message or {}).get("uuid"))
+
+    uid = f"credits-plugin-{message.uuid}"
+    ACE_MESSAGE_SENT.connect(record, weak=False, dispatch_uid=uid)
+    try:
+        ace.send(message)
+    finally:
+        ACE_MESSAGE_SENT.disconnect(dispatch_uid=uid)
+    return str(message.uuid) in delivered
 
 
 @functools.cache

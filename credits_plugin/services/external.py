@@ -236,7 +236,9 @@ def tell_learner(data, user):
         language = platform.get_learner_language(user)
         with translation.override(language):
             subject, body = _decision_message(data)
-            platform.send_learner_email(user, subject, body, language)
+            if not platform.send_learner_email(user, subject, body, language):
+                logger.warning("The email about credit earned elsewhere %s was not delivered to user %s "
+                               "(their page shows the decision).", data.id, user.pk)
     except Exception:  # pylint: disable=broad-except
         logger.exception("Could not email user %s about their credit earned elsewhere %s", user.pk, data.id)
 

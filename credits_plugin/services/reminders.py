@@ -1,8 +1,8 @@
 """
 Reminders to learners who are behind on a requirement, a chosen number of days before their
 period ends: at most one per learner, requirement, period and threshold, whatever the number
-of runs (a ``RequirementReminder`` row claims each before it is sent), never to a learner who
-switched them off.
+of runs (a ``RequirementReminder`` row claims each before it is sent, and is let go when the
+email could not be delivered, for the next run), never to a learner who switched them off.
 """
 import logging
 
@@ -67,28 +67,41 @@ def _remind(requirement, due):
     sent = 0
     for row, days in due:
         user = users.get(row.user_id)
-        if user is None or not _claim(requirement, user, row.progress.period_end, days):
+        if user is None:
             continue
-        try:
-            language = platform.get_learner_language(user)
-            with translation.override(language):
-                subject, body = _message(requirement, row.progress)
-                if platform.send_learner_email(user, subject, body, language):
-                    sent += 1
-        except Exception:  # pylint: disable=broad-except
-            logger.exception("Could not remind user %s of requirement %s", user.pk, requirement.pk)
+        claim = _claim(requirement, user, row.progress.period_end, days)
+        if claim is None:
+            continue  # reminded already (by this run's predecessors, or by one running now)
+        if _send(requirement, user, row.progress):
+            sent += 1
+        else:
+            claim.delete()  # not delivered: the next run tries again
     return sent
 
 
+def _send(requirement, user, progress):
+    """Email one reminder in the learner's language; whether it was delivered."""
+    try:
+        language = platform.get_learner_language(user)
+        with translation.override(language):
+            subject, body = _message(requirement, progress)
+            return platform.send_learner_email(user, subject, body, language)
+    except Exception:  # pylint: disable=broad-except
+        logger.exception("Could not remind user %s of requirement %s", user.pk, requirement.pk)
+        return False
+
+
 def _claim(requirement, user, period_end, days):
-    """Record the reminder before sending it: a second run (or a concurrent one) finds it and skips."""
+    """
+    Record the reminder before sending it, so that a second run (or a concurrent one) finds it and
+    skips: the row, or None when it exists already.
+    """
     try:
         with transaction.atomic():
-            RequirementReminder.objects.create(requirement=requirement, user=user, period_end=period_end,
-                                               days_before=days)
+            return RequirementReminder.objects.create(requirement=requirement, user=user, period_end=period_end,
+                                                      days_before=days)
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def _message(requirement, progress):

@@ -123,3 +123,25 @@ def test_retirement_forgets_reminders_and_the_choice(annual):
     ReminderOptOut.objects.create(user=learner)
     api.retire_learner(learner.pk)
     assert not RequirementReminder.objects.exists() and not ReminderOptOut.objects.exists()
+
+
+def test_a_reminder_that_could_not_be_delivered_is_sent_by_the_next_run(annual, monkeypatch):
+    from credits_plugin import platform  # pylint: disable=import-outside-toplevel
+
+    requirement, credit = annual
+    learner = learner_with(requirement, credit, "1", "unlucky")
+    outcomes = iter([False, RuntimeError("SMTP down")])
+
+    def failing(*args):
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(platform, "send_learner_email", failing)
+    assert api.send_requirement_reminders(today=D(2026, 12, 20)) == 0  # a channel said it was not delivered
+    assert api.send_requirement_reminders(today=D(2026, 12, 20)) == 0  # the backend raised
+    assert not RequirementReminder.objects.exists()
+    monkeypatch.undo()
+    assert api.send_requirement_reminders(today=D(2026, 12, 20)) == 1
+    assert mail.outbox[0].to == [learner.email]

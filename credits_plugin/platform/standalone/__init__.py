@@ -123,7 +123,7 @@ def get_learner_language(user):
 
 
 def send_learner_email(user, subject, body, language):  # pylint: disable=unused-argument
-    """Django's own mail (the demo prints it to the console; tests read ``mail.outbox``)."""
+    """Django's own mail (the demo prints it to the console; tests read ``mail.outbox``): whether it went."""
     from django.core.mail import send_mail  # pylint: disable=import-outside-toplevel
 
-    send_mail(subject, body, None, [user.email])
+    return send_mail(subject, body, None, [user.email]) > 0

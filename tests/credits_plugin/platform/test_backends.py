@@ -162,8 +162,8 @@ def test_studio_s_frame_gets_the_parts_and_the_course(monkeypatch):
                                    "context_course": f"course {COURSE}"}
 
 
-@pytest.mark.parametrize("in_a_request", [False, True])
-def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monkeypatch, in_a_request):
+@pytest.mark.parametrize("in_a_request, delivered", [(False, True), (True, True), (False, False)])
+def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monkeypatch, in_a_request, delivered):
     """
     As the platform sends its own transactional messages: a BaseMessageType personalized for the
     learner, with the site's base template context, handed to ``ace.send``. edx-ace and the platform
@@ -189,10 +189,20 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
 
         def personalize(self, recipient, language, user_context):
             return SimpleNamespace(app_label=self.APP_LABEL, name=self.NAME, recipient=recipient, language=language,
-                                   context=user_context, options=self.options)
+                                   context=user_context, options=self.options, uuid="5f0c3d1e")
+
+    from django.dispatch import Signal  # pylint: disable=import-outside-toplevel
+
+    message_sent = Signal()  # edx-ace's ACE_MESSAGE_SENT: sent only once a channel delivered the message
+
+    def send(message):
+        sent.append(message)
+        if delivered:  # a channel's failure is logged by edx-ace, which then returns as after a delivery
+            message_sent.send(sender=None, message={"uuid": str(message.uuid)})
 
     stand_ins = {
         "edx_ace": types.ModuleType("edx_ace"),
+        "edx_ace.signals": types.ModuleType("edx_ace.signals"),
         "edx_ace.recipient": types.ModuleType("edx_ace.recipient"),
         "openedx.core.djangoapps.ace_common.message": types.ModuleType("m"),
         "openedx.core.djangoapps.ace_common.template_context": types.ModuleType("t"),
@@ -200,7 +210,8 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
         "openedx.core.lib.celery.task_utils": types.ModuleType("u"),
     }
     stand_ins["openedx.core.lib.celery.task_utils"].emulate_http_request = emulate_http_request
-    stand_ins["edx_ace"].ace = SimpleNamespace(send=sent.append)
+    stand_ins["edx_ace"].ace = SimpleNamespace(send=send)
+    stand_ins["edx_ace.signals"].ACE_MESSAGE_SENT = message_sent
     stand_ins["edx_ace.recipient"].Recipient = lambda lms_user_id, email: (lms_user_id, email)
     stand_ins["openedx.core.djangoapps.ace_common.message"].BaseMessageType = BaseMessageType
     stand_ins["openedx.core.djangoapps.ace_common.template_context"].get_base_template_context = \
@@ -216,12 +227,14 @@ def test_a_learner_s_email_goes_through_edx_ace_with_the_plugin_s_templates(monk
     if in_a_request:
         crum.set_current_request(SimpleNamespace(site="school.acme.test", user=SimpleNamespace(id=1)))
     try:
-        openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved", "Tax day: 3.00 hours.",
-                                   "fr")
+        answer = openedx.send_learner_email(SimpleNamespace(id=7, email="lee@example.com"), "Approved",
+                                            "Tax day: 3.00 hours.", "fr")
     finally:
         openedx._credits_message_type.cache_clear()
         crum.set_current_request(None)
     (message,) = sent
+    assert answer is delivered  # so that a reminder whose email failed is sent again by the next run
+    assert not message_sent.receivers  # the plugin's listener is gone once it knows
     assert (message.app_label, message.name, message.recipient) == ("credits_plugin", "creditsmessage",
                                                                       (7, "lee@example.com"))
     assert message.options == {"transactional": True}
