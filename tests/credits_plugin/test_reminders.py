@@ -145,3 +145,14 @@ def test_a_reminder_that_could_not_be_delivered_is_sent_by_the_next_run(annual, 
     monkeypatch.undo()
     assert api.send_requirement_reminders(today=D(2026, 12, 20)) == 1
     assert mail.outbox[0].to == [learner.email]
+
+
+def test_the_periodic_task_judges_as_on_today(annual, monkeypatch):
+    from credits_plugin.tasks import send_requirement_reminders_task  # pylint: disable=import-outside-toplevel
+
+    requirement, credit = annual
+    learner = learner_with(requirement, credit, "1", "tasked")
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: D(2026, 12, 20))  # the site's today
+    assert send_requirement_reminders_task.apply().get() == 1
+    assert mail.outbox[0].to == [learner.email]
+    assert send_requirement_reminders_task.apply().get() == 0  # a second run sends nothing new
