@@ -395,6 +395,80 @@ def bench_compliance(results, sizes, repeat=2):
                         "peak_mb": peak_memory(ours) / 2 ** 20, "target": "<= 2x a raw GROUP BY; memory flat"})
 
 
+def bench_status_list(results, sizes, repeat=3):
+    """
+    The signed revocation list (W3C Bitstring Status List) of ``size`` issued credentials, 1% of
+    their awards revoked: built cold (one query, then gzip and an EdDSA signature) side by side
+    with the raw query of its revoked slots; the warm (cached) read; its size compressed.
+    """
+    import random  # pylint: disable=import-outside-toplevel
+
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+
+    from bench.measure import side_by_side  # pylint: disable=import-outside-toplevel
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+    from credits_plugin.models import AwardedCredit, IssuedCredential  # pylint: disable=import-outside-toplevel
+    from credits_plugin.services import credentials  # pylint: disable=import-outside-toplevel
+    from credits_plugin.settings import credits_setting  # pylint: disable=import-outside-toplevel
+
+    keys = dict(credits_setting("CREDITS_CREDENTIAL_SIGNING_KEYS") or {})
+    _key, pem = api.generate_signing_key("EdDSA", "bench-key")
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = dict(keys, **{"bench-key": pem})
+    api.activate_signing_key("bench-key")
+    site = "https://lms.example.com"
+    rng = random.Random(16)
+    for size in sizes:
+        course_id = f"course-v1:SL+S{size}+1"
+        make_course(course_id, 1, name="Status list")
+        users = make_users(size, f"sl{size}_")
+        pass_learners(course_id, users)
+        api.backfill_course_credits(course_id)
+        awards = list(AwardedCredit.objects.filter(course_key=course_id).values_list("id", "awarded_at"))
+        by_list = {}
+        for award_id, at in awards:
+            by_list.setdefault(award_id // credentials.LIST_SPAN + 1, []).append((award_id, at))
+        number, awards = max(by_list.items(), key=lambda item: len(item[1]))  # the fullest list
+        IssuedCredential.objects.all().delete()
+        IssuedCredential.objects.bulk_create(
+            [IssuedCredential(award_id=award_id, awarded_at=at, status_list=number, status_index=slot)
+             for (award_id, at), slot in zip(awards, rng.sample(range(credentials.LIST_BITS), len(awards)),
+                                             strict=True)],
+            batch_size=5000)
+        revoked = [award_id for award_id, _at in awards[::100]]
+        AwardedCredit.objects.filter(id__in=revoked).update(status="revoked", revoked_at=timezone.now())
+        key = credentials.STATUS_LIST_KEY.format(number=number)
+
+        def ours(number=number, key=key):
+            cache.delete(key)
+            return api.get_status_list(number, site)
+
+        def floor(number=number):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT i.status_index FROM credits_plugin_issuedcredential i LEFT JOIN "
+                    "credits_plugin_awardedcredit a ON a.id = i.award_id WHERE i.status_list = %s AND "
+                    "(a.id IS NULL OR a.status <> 'awarded' OR a.awarded_at <> i.awarded_at)", [number])
+                return cursor.fetchall()
+
+        t_ours, t_floor = side_by_side(ours, floor, repeat=repeat)
+        with CaptureQueriesContext(connection) as cold:
+            listed = ours()
+        with CaptureQueriesContext(connection) as warm:
+            api.get_status_list(number, site)
+        encoded = listed["credential"]["credentialSubject"]["encodedList"]
+        assert len(floor()) == len(revoked) and len(cold.captured_queries) == 1 and not warm.captured_queries
+        results.append({"what": f"status list, {len(awards):,} credentials, 1% revoked", "ours_s": t_ours,
+                        "floor_s": t_floor, "ratio": ratio(t_ours, t_floor), "queries_cold": len(cold.captured_queries),
+                        "queries_warm": len(warm.captured_queries), "encoded_list_bytes": len(encoded),
+                        "signed_list_bytes": len(listed["jwt"]),
+                        "target": "one query, cached; a few kilobytes compressed"})
+
+
 def bench_summary(results, courses=200, per_course=5, types=4, credits_per_type=10, repeat=7):
     """
     A learner with ``courses * per_course`` awards. As on a real site, the operator's few types
@@ -802,6 +876,7 @@ def main(argv=None):
         "backfill": lambda r: bench_backfill(r, sizes),
         "report": lambda r: bench_report(r, sizes),
         "compliance": lambda r: bench_compliance(r, sizes),
+        "statuslist": lambda r: bench_status_list(r, sizes),
         "summary": lambda r: bench_summary(r),
         "pages": lambda r: bench_pages(r),
         "celery": lambda r: (bench_celery(r), bench_celery(r, processes=1)),

@@ -23,9 +23,11 @@ from credits_plugin.constants import EVIDENCE_MAX_BYTES, AwardTrigger
 from credits_plugin.exceptions import (
     CreditsConflict,
     CreditsError,
+    CreditsGone,
     CreditsInUse,
     CreditsNotFound,
     CreditsPermissionDenied,
+    CreditsUnavailable,
     CreditsValidationError,
 )
 from credits_plugin.services import approval as _approval
@@ -58,6 +60,20 @@ from credits_plugin.services.courses import (
     set_course_enabled,
     set_course_settings,
 )
+from credits_plugin.services.credentials import activate_key as activate_signing_key
+from credits_plugin.services.credentials import (
+    credentials_available,
+    get_award_credential,
+    get_learner_record,
+    get_status_list,
+    issuer_profile,
+    published_jwks,
+    site_root,
+)
+from credits_plugin.services.credentials import generate_key as generate_signing_key
+from credits_plugin.services.credentials import list_keys as list_signing_keys
+from credits_plugin.services.credentials import revoke_key as revoke_signing_key
+from credits_plugin.services.credentials import verify as verify_credential
 from credits_plugin.services.external import (
     approve_external_credit,
     get_external_credit,
@@ -128,6 +144,8 @@ __all__ = [
     "CreditsInUse",
     "CreditsConflict",
     "CreditsPermissionDenied",
+    "CreditsGone",
+    "CreditsUnavailable",
     # credit structure
     "list_credit_types",
     "get_credit_type",
@@ -188,6 +206,19 @@ __all__ = [
     "get_award_log",
     "get_public_award",
     "get_certificate_urls",
+    # portable credentials (Open Badges 3.0)
+    "credentials_available",
+    "get_award_credential",
+    "get_learner_record",
+    "issuer_profile",
+    "published_jwks",
+    "get_status_list",
+    "verify_credential",
+    "site_root",
+    "generate_signing_key",
+    "activate_signing_key",
+    "revoke_signing_key",
+    "list_signing_keys",
     # events and after-the-fact awarding
     "course_award_flags",
     "forget_course_flags",

@@ -31,6 +31,7 @@ __all__ = [
     "RequirementData",
     "RequirementProgressData",
     "IssuerData",
+    "SigningKeyData",
     "TypeTotalData",
 ]
 
@@ -366,3 +367,18 @@ class ComplianceRowData:
     username: str
     cycle_start: Optional[date]  # their own, or the requirement's shared one
     progress: RequirementProgressData  # the current period only (no past periods)
+
+
+@attr.s(frozen=True, auto_attribs=True)
+class SigningKeyData:
+    """The public side of a key that signs credentials (its private half is in the settings only)."""
+
+    key_id: str
+    algorithm: str
+    status: str
+    created: datetime
+    activated_at: Optional[datetime]
+    retired_at: Optional[datetime]
+    revoked_at: Optional[datetime]
+    expires_at: Optional[datetime]
+    private_key_configured: bool

@@ -55,3 +55,17 @@ class CreditsPermissionDenied(CreditsError):
 
     error_code = "permission_denied"
     http_status = 403
+
+
+class CreditsGone(CreditsError):
+    """What was asked for existed and no longer stands (e.g. the credential of a revoked award)."""
+
+    error_code = "gone"
+    http_status = 410
+
+
+class CreditsUnavailable(CreditsError):
+    """The site is not set up for this yet (e.g. no key signs credentials): an operator can fix it."""
+
+    error_code = "unavailable"
+    http_status = 503

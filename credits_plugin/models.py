@@ -534,3 +534,72 @@ class ReconciliationWatermark(models.Model):
 
     def __str__(self):
         return f"{self.trigger}: {self.changed_until:%Y-%m-%d %H:%M}" if self.changed_until else self.trigger
+
+
+class CredentialSigningKey(models.Model):
+    """
+    The public half of a key that signs Open Badges credentials, published for verifiers.
+
+    The private half lives in the ``CREDITS_CREDENTIAL_SIGNING_KEYS`` setting, never here. A key is
+    ``new`` (published, not signing yet), ``active`` (signs; at most one), ``retired`` (signs no
+    more; still published, so what it signed keeps verifying) or ``revoked`` (after a compromise:
+    no longer published; what it signed no longer verifies).
+
+    .. no_pii:
+    """
+
+    NEW, ACTIVE, RETIRED, REVOKED = "new", "active", "retired", "revoked"
+    STATUSES = [(NEW, _("New")), (ACTIVE, _("Active")), (RETIRED, _("Retired")), (REVOKED, _("Revoked"))]
+    ALGORITHMS = [("EdDSA", "EdDSA (Ed25519)"), ("RS256", "RS256 (RSA)")]
+
+    key_id = models.SlugField(_("key id"), max_length=64, unique=True)
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=ALGORITHMS)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=NEW)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("credential signing key")
+        verbose_name_plural = _("credential signing keys")
+
+    def __str__(self):
+        return f"{self.key_id} ({self.algorithm}, {self.status})"
+
+
+class IssuedCredential(models.Model):
+    """
+    The Open Badges credential of one award, as first issued, and its place in a status list.
+
+    Made the first time the award's credential is asked for; a re-award (a new ``awarded_at``)
+    gets a new one. The row outlives its award (retirement deletes awards): an entry whose award
+    is gone, revoked or re-awarded reads as revoked in the published list.
+
+    .. pii: The issued credential holds a salted hash of the learner's email; retirement empties it.
+    .. pii_types: email_address
+    .. pii_retirement: local_api
+    """
+
+    uuid = models.UUIDField(_("credential id"), default=uuid.uuid4, unique=True, editable=False)
+    award = models.ForeignKey(AwardedCredit, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="credentials")
+    awarded_at = models.DateTimeField(_("awarded at"))
+    status_list = models.PositiveIntegerField(_("status list"))
+    status_index = models.PositiveIntegerField(_("index in the status list"))
+    credential = models.TextField(_("credential (JSON)"), blank=True, default="")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued credential")
+        verbose_name_plural = _("issued credentials")
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="credits_credential_status_slot"),
+            models.UniqueConstraint(fields=["award", "awarded_at"], name="credits_credential_per_award"),
+        ]
+
+    def __str__(self):
+        return f"{self.uuid} (list {self.status_list}, index {self.status_index})"

@@ -15,6 +15,8 @@ DEBUG = False
 # Each test run stores uploaded evidence in a folder of its own, removed at exit.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="credits-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, True)
+# The demo's Open Badges signing key, written by load_demo_data: in that folder too, never the checkout.
+CREDITS_CREDENTIAL_SIGNING_KEYS = {"demo-key": os.path.join(MEDIA_ROOT, "signing-key.pem")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("CREDITS_TEST_DB") == "mysql":

@@ -16,6 +16,7 @@ from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsV
 from credits_plugin.models import AwardedCredit, AwardLogEntry, CourseCredit, CourseCreditSettings, Credit, CreditType
 from credits_plugin.services.approval import award_day, awardable_q, in_window
 from credits_plugin.services.convert import award_data
+from credits_plugin.services.credentials import forget_award_status
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
@@ -262,6 +263,7 @@ def revoke_award(award_uuid, *, acting_user, reason):
     award.reason = reason
     award.save(update_fields=["status", "revoked_at", "revoked_by", "reason"])
     log_entry(award, AwardLogEntry.REVOKED, award.revoked_by, reason, award.revoked_at, before)
+    forget_award_status([award.pk])  # its credential's bit is set: the published list must say so
     data = award_data(award, _course_names(award))
     announce_revoked(data)
     return data

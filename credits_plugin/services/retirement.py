@@ -13,10 +13,12 @@ from credits_plugin.models import (
     CreditRequirement,
     CreditType,
     ExternalCredit,
+    IssuedCredential,
     ReminderOptOut,
     RequirementAssignment,
     RequirementReminder,
 )
+from credits_plugin.services.credentials import forget_award_status
 from credits_plugin.services.external import delete_evidence_files
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ def retire_learner(user_id):
     RequirementReminder.objects.filter(user_id=user_id).delete()
     ReminderOptOut.objects.filter(user_id=user_id).delete()
     AwardLogEntry.objects.filter(award__user_id=user_id).delete()
+    # Issued credentials stay (their status-list slots must read revoked once the awards are gone),
+    # emptied of the salted hash of the learner's email.
+    award_ids = list(AwardedCredit.objects.filter(user_id=user_id).values_list("id", flat=True))
+    IssuedCredential.objects.filter(award_id__in=award_ids).update(credential="", award=None)
+    forget_award_status(award_ids)
     removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
     AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)
     AwardedCredit.objects.filter(revoked_by_id=user_id).update(revoked_by=None)

@@ -45,6 +45,11 @@ DEFAULTS = {
     "CREDITS_BACKFILL_BATCH_SIZE": 1000,
     # How long (seconds) a course's "does it award credits?" answer and the about cards are cached.
     "CREDITS_COURSE_CACHE_TIMEOUT": 3600,
+    # The private keys that sign Open Badges credentials: {key id: PEM text, or the path of a PEM
+    # file}. The command credential_keys generates one and says which key signs (see the operator guide).
+    "CREDITS_CREDENTIAL_SIGNING_KEYS": {},
+    # How long (seconds) a signed status list is cached; a revocation clears it at once.
+    "CREDITS_STATUS_LIST_CACHE_TIMEOUT": 3600,
     # How many changed learner records reconciliation reads and awards per batch.
     "CREDITS_RECONCILE_BATCH_SIZE": 1000,
     # Reconciliation looks again at records changed this many seconds before its watermark: they are

@@ -69,6 +69,8 @@ def _page_context(request, context, summary, form=None):
         credit_types=api.list_credit_types(is_active=True),
         external_form=form or {}, reported=request.GET.get("reported") == "1",
         requirements=api.get_learner_requirements(request.user),
+        credentials_available=bool(summary.awards) and api.credentials_available(),
+        record_username=request.user.username,
     )
     if context["requirements"]:
         context["reminders_enabled"] = api.reminders_enabled(request.user)

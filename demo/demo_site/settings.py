@@ -110,6 +110,10 @@ JWT_AUTH = {
 
 # The platform stand-in: the standalone backend plays openedx-platform.
 CREDITS_PLATFORM_BACKEND = "credits_plugin.platform.standalone"
+# The key that signs the demo's Open Badges credentials: load_demo_data writes it there.
+CREDITS_CREDENTIAL_SIGNING_KEYS = {
+    "demo-key": os.environ.get("DEMO_SIGNING_KEY", str(BASE_DIR.parent / "signing-key.pem")),
+}
 # The site's name and address, as the platform's settings name them (the verification page's issuer).
 # The address is empty by default: the demo runs on whatever host and port it is given, and
 # links stay relative.

@@ -393,3 +393,32 @@ def test_the_learner_sees_where_they_stand_on_each_requirement(demo):
     assert "22.00 CPD hours" in past.text and past.text.endswith("No")  # no ethics last year
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "credits-requirements-title"))
     check_page(demo, "learner-requirements")
+
+
+def test_a_learner_downloads_an_open_badge_and_anyone_checks_it_on_the_verification_page(demo):
+    demo.sign_in("learner")
+    driver = demo.open("/credits/me/")
+    badge = driver.find_elements(By.CSS_SELECTOR, ".credits-award a[download$='.jwt']")[0]
+    assert badge.get_attribute("download").endswith(".jwt")
+    record = driver.find_element(By.PARTIAL_LINK_TEXT, "Download your record (Open Badges)")
+    fetch = ("const done = arguments[arguments.length - 1];"
+             "fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed: ' + e));")
+    token = driver.execute_async_script(fetch, badge.get_attribute("href"))
+    assert token.count(".") == 2, token[:200]
+    assert len(json.loads(driver.execute_async_script(fetch, record.get_attribute("href")))[
+        "verifiableCredential"]) == 9
+    page = badge.find_element(By.XPATH, "./preceding-sibling::a[1]").get_attribute("href")
+    demo.driver.delete_all_cookies()  # anyone: an employer, signed out
+    driver = demo.open(page.replace(demo.url, ""))
+    assert "Portable credential" in demo.text()
+    driver.find_element(By.ID, "credits-credential").send_keys(token)
+    demo.click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Check']"))
+    result = driver.find_element(By.ID, "credits-verification-result").text
+    assert result.startswith("Valid.") and "the award stands" in result
+    check_page(demo, "award-credential-check")
+    forged = token[:-6] + ("AAAAAA" if not token.endswith("AAAAAA") else "BBBBBB")
+    field = driver.find_element(By.ID, "credits-credential")
+    field.clear()
+    field.send_keys(forged)
+    demo.click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Check']"))
+    assert driver.find_element(By.ID, "credits-verification-result").text.startswith("Not valid.")

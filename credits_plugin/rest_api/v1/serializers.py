@@ -386,3 +386,12 @@ class ComplianceSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     results = ComplianceRowSerializer(many=True)
     next = serializers.URLField(allow_null=True, help_text="the next page, or null after the last learner")
+
+
+class VerificationSerializer(serializers.Serializer):
+    """What a verifier answers of a submitted credential."""
+
+    # Text, not a choice field: a second "status" enum would rename the schema's StatusEnum.
+    status = serializers.CharField(help_text="valid, revoked, expired or invalid")
+    reason = serializers.CharField()
+    award = serializers.UUIDField(required=False, help_text="The award's public id, when this site issued it.")

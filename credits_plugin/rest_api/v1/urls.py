@@ -1,7 +1,7 @@
 """Routes of the REST API v1 (mounted at /api/credits/v1/)."""
 from django.urls import path, re_path
 
-from credits_plugin.rest_api.v1 import views
+from credits_plugin.rest_api.v1 import credentials, views
 
 # Any text, slashes included (old Org/Course/Run keys): the view says clearly when it is not a course id.
 COURSE_ID = r"(?P<course_id>.+?)"
@@ -30,6 +30,13 @@ urlpatterns = [
             name="external-credit-reject"),
     re_path(rf"^awards/{UUID}/revoke/$", views.RevokeAwardView.as_view(), name="award-revoke"),
     re_path(rf"^awards/{UUID}/$", views.PublicAwardView.as_view(), name="award"),
+    re_path(rf"^awards/{UUID}/credential/$", credentials.AwardCredentialView.as_view(), name="award-credential"),
+    re_path(r"^learners/(?P<username>[^/]+)/record/$", credentials.LearnerRecordView.as_view(),
+            name="learner-record"),
+    path("issuer/", credentials.IssuerView.as_view(), name="issuer"),
+    path("issuer/jwks/", credentials.IssuerKeysView.as_view(), name="issuer-jwks"),
+    re_path(r"^status-lists/(?P<list_id>[^/]+)/$", credentials.StatusListView.as_view(), name="status-list"),
+    path("credentials/verify/", credentials.VerifyCredentialView.as_view(), name="credentials-verify"),
     path("requirements/", views.RequirementListView.as_view(), name="requirements"),
     re_path(r"^requirements/(?P<requirement_id>[^/]+)/$", views.RequirementDetailView.as_view(),
             name="requirement"),

@@ -89,13 +89,25 @@ CASES = {
                             matrix(anonymous=NO_AUTH, learner=OK, global_staff=OK, superuser=OK, rest=DENIED)),
     "public award": ("get", lambda c: f"{API}/awards/{c['award'].uuid}/", None, matrix(rest=OK)),
     "schema": ("get", lambda c: f"{API}/schema/", None, matrix(rest=OK)),
+    "award credential": ("get", lambda c: f"{API}/awards/{c['award'].uuid}/credential/", None, matrix(rest=OK)),
+    "award credential jwt": ("get", lambda c: f"{API}/awards/{c['award'].uuid}/credential/?format=jwt", None,
+                             matrix(rest=OK)),
+    "learner record": ("get", lambda c: f"{API}/learners/learner/record/", None,
+                       matrix(anonymous=NO_AUTH, learner=OK, global_staff=OK, superuser=OK, rest=DENIED)),
+    "issuer": ("get", lambda c: f"{API}/issuer/", None, matrix(rest=OK)),
+    "issuer keys": ("get", lambda c: f"{API}/issuer/jwks/", None, matrix(rest=OK)),
+    "status list": ("get", lambda c: f"{API}/status-lists/1/", None, matrix(rest=OK)),
+    "verify": ("post", lambda c: f"{API}/credentials/verify/", lambda c: {"jwt": "not.a.jwt"}, matrix(rest=OK)),
 }
 
 
 @pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
 @pytest.mark.parametrize("case", list(CASES))
-def test_permission_matrix(case, role_index, role, users, structure, as_user):
+def test_permission_matrix(case, role_index, role, users, structure, as_user, settings):
     method, path, body, expected = CASES[case]
+    _key, pem = api.generate_signing_key("EdDSA", "matrix-key")
+    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"matrix-key": pem}
+    api.activate_signing_key("matrix-key")
     api.set_course_settings("course-v1:TestX+Off+2026", enabled=False)
     award = api.award_course_credits(users["learner"], COURSE_ID).created[0]
     context = {"structure": structure, "award": award, "role": role}

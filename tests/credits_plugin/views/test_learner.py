@@ -171,7 +171,7 @@ def test_csv_follows_the_date_filter(learner, credits):
     assert [r["Course"] for r in rows] == ["Ethics & You"]
 
 
-def test_eight_queries_whatever_the_number_of_awards_and_requirements(learner, credits, django_assert_num_queries):
+def test_nine_queries_whatever_the_number_of_awards_and_requirements(learner, credits, django_assert_num_queries):
     api.award_course_credits(learner, COURSE_ID)
     for number in range(3):
         api.create_requirement(name=f"Requirement {number}", amount="20",
@@ -180,12 +180,12 @@ def test_eight_queries_whatever_the_number_of_awards_and_requirements(learner, c
     request = RequestFactory().get(URL)
     request.user = learner
     view = resolve(URL).func
-    with django_assert_num_queries(9):  # the first read of the credit directory (cached after)
+    with django_assert_num_queries(10):  # the first read of the credit directory (cached after)
         assert view(request).status_code == 200
     # The summary (2), the learner's certificates (1), their credits earned elsewhere (1), the
     # credit types they can report one under (1), their requirements with the awards that count (2),
-    # and whether they get reminders (1).
-    with django_assert_num_queries(8):
+    # whether they get reminders (1) and whether a key signs Open Badges (1).
+    with django_assert_num_queries(9):
         assert view(request).status_code == 200
 
     for number in range(12):  # many more awards, in many courses
@@ -195,13 +195,13 @@ def test_eight_queries_whatever_the_number_of_awards_and_requirements(learner, c
         api.award_course_credits(learner, course_id)
     request = RequestFactory().get(URL)
     request.user = learner
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = view(request).content.decode()
     assert "Many 11" in html
     assert html.count('class="credits-requirement"') == 3
-    # Through the test client: the same eight, plus the session and the signed-in user.
+    # Through the test client: the same nine, plus the session and the signed-in user.
     client = logged_in(learner)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(URL).status_code == 200
 
 

@@ -1,5 +1,6 @@
 """The public verification page of an award."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from credits_plugin import api
@@ -83,3 +84,49 @@ def test_the_record_says_how_it_was_awarded_and_the_courses_approval(course_key,
     record = Client().get(f"/api/credits/v1/awards/{manual.uuid}/").json()
     assert (record["source"], record["valid_until"]) == ("manual", None)
     assert "Course approved" not in Client().get(f"/credits/awards/{manual.uuid}/").content.decode()
+
+
+@pytest.fixture
+def signing_key(settings):
+    _key, pem = api.generate_signing_key("EdDSA", "page-key")
+    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"page-key": pem}
+    api.activate_signing_key("page-key")
+
+
+def test_the_page_offers_the_credential_only_when_a_key_signs(award, settings):
+    html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
+    assert "Portable credential" not in html and "Check a credential" in html
+    _key, pem = api.generate_signing_key("EdDSA", "page-key")
+    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"page-key": pem}
+    api.activate_signing_key("page-key")
+    html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
+    assert f'/api/credits/v1/awards/{award.uuid}/credential/?format=jwt" download="credit-{award.uuid}.jwt"' in html
+
+
+@pytest.mark.parametrize("form", ["paste", "upload"])
+def test_a_pasted_or_uploaded_credential_is_checked(award, signing_key, staff_user, form):
+    client = Client()
+    token = client.get(f"/api/credits/v1/awards/{award.uuid}/credential/?format=jwt").content.decode()
+
+    def check(text):
+        if form == "paste":
+            return client.post(f"/credits/awards/{award.uuid}/", {"credential": text})
+        return client.post(f"/credits/awards/{award.uuid}/",
+                           {"credential_file": SimpleUploadedFile("credit.jwt", text.encode())})
+
+    html = check(token).content.decode()
+    assert "Valid." in html and "the award stands" in html
+    header, payload, signature = token.split(".")
+    html = check(".".join([header, payload[:-4] + "AAAA", signature])).content.decode()
+    assert "Not valid." in html
+    api.revoke_award(award.uuid, acting_user=staff_user, reason="Mistake")
+    html = check(token).content.decode()
+    assert "Revoked." in html and "The award was revoked on" in html
+
+
+def test_an_empty_or_oversized_check_is_refused_with_a_sentence(award):
+    response = Client().post(f"/credits/awards/{award.uuid}/", {"credential": "  "})
+    assert response.status_code == 400 and "Paste a credential, or choose its file." in response.content.decode()
+    big = SimpleUploadedFile("big.json", b"{" + b" " * (300 * 1024) + b"}")
+    response = Client().post(f"/credits/awards/{award.uuid}/", {"credential_file": big})
+    assert response.status_code == 400 and "larger than a credential can be" in response.content.decode()

@@ -9,7 +9,9 @@ courses, course roles and grades go to the standalone platform tables, which
 play openedx-platform.
 """
 import datetime
+from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +26,7 @@ from credits_plugin.models import CourseCreditSettings
 from credits_plugin.platform.standalone.models import StandaloneCourse, StandaloneCourseAccess, StandaloneCourseGrade
 from demo.demo_site import sample_data
 
+DEMO_KEY_ID = "demo-key"
 AWARD_SOURCE_BY_TRIGGER = {"passing": "passing", "certificate": "certificate"}
 
 
@@ -97,7 +100,24 @@ class DemoDataLoader:
         self.load_awards()
         self.load_external_credits(types)
         self.load_requirements(types, credits)
+        self.load_signing_key()
         return self.created
+
+    def load_signing_key(self):
+        """
+        The demo's key that signs Open Badges credentials: generated into the file the settings
+        name (``DEMO_SIGNING_KEY``), published and activated, as an operator would with the
+        ``credential_keys`` command.
+        """
+        if any(key.key_id == DEMO_KEY_ID for key in api.list_signing_keys()):
+            return
+        _key, pem = api.generate_signing_key("EdDSA", DEMO_KEY_ID)
+        path = Path(django_settings.CREDITS_CREDENTIAL_SIGNING_KEYS[DEMO_KEY_ID])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(pem)  # a fresh demo database: the key of an earlier one is of no use
+        path.chmod(0o600)
+        api.activate_signing_key(DEMO_KEY_ID)
+        self.count(_("credential signing keys"), True)
 
     # --- the platform's side: people, courses, roles, grades --------------------------------------
 
