@@ -46,6 +46,9 @@ def fmt(result):
         extra.append(f"{result['us_per_row']:.1f} us/row")
     if "peak_mb" in result:
         extra.append(f"peak {result['peak_mb']:.1f} MB")
+    if "queries_cold" in result:
+        extra.append(f"{result['queries_cold']} query cold, {result['queries_warm']} cached; list "
+                     f"{result['encoded_list_bytes']:,} B, signed {result['signed_list_bytes']:,} B")
     return timing, f"{result['ratio']}x", ", ".join(extra)
 
 

@@ -18,7 +18,7 @@ def small_run(tmp_path_factory):
     env.pop("CREDITS_TEST_DB", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run([sys.executable, "-m", "bench.run", "--db", "sqlite", "--out", str(out),
-                           "--sizes", "200,400", "--only", "fastpath,backfill,report,pages,compliance"],
+                           "--sizes", "200,400", "--only", "fastpath,backfill,report,pages,compliance,statuslist"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text())
@@ -37,6 +37,9 @@ def test_scenarios_report_ratios_queries_and_growth(small_run):
                  "compliance report CSV, 200 learners", "compliance report CSV, 400 learners"):
         row = results[what]
         assert row["ratio"] > 0 and row["us_per_row"] > 0 and row["peak_mb"] > 0, row
+    for size in (200, 400):
+        row = results[f"status list, {size} credentials, 1% revoked"]
+        assert (row["queries_cold"], row["queries_warm"]) == (1, 0) and 0 < row["encoded_list_bytes"] < 4000, row
 
 
 def test_the_table_prints_every_row_and_the_growth(small_run, capsys):
