@@ -82,3 +82,17 @@ MAX_PERIOD_MONTHS = 120
 AWARD_TRIGGERS = AwardTrigger.choices
 AWARD_SOURCES = AwardSource.choices
 AWARD_STATUSES = AwardStatus.choices
+
+
+# Open Badges 3.0's AchievementType vocabulary: what a credit type's credentials call the credit.
+# Empty: chosen for each award ("Course" for a course's credit, ext:ContinuingEducationCredit for
+# one earned elsewhere). An operator may also give an extension term, "ext:" then letters, digits, . - _.
+ACHIEVEMENT_TYPES = (
+    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree", "Award", "Badge",
+    "BachelorDegree", "Certificate", "CertificateOfCompletion", "Certification", "CommunityService", "Competency",
+    "Course", "CoCurricular", "Degree", "Diploma", "DoctoralDegree", "Fieldwork", "GeneralEducationDevelopment",
+    "JourneymanCertificate", "LearningProgram", "License", "Membership", "ProfessionalDoctorate",
+    "QualityAssuranceCredential", "MasterCertificate", "MasterDegree", "MicroCredential", "ResearchDoctorate",
+    "SecondarySchoolDiploma",
+)
+MAX_ACHIEVEMENT_TYPE_LENGTH = 64

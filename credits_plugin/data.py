@@ -48,6 +48,7 @@ class CreditTypeData:
     allow_multiple_per_course: bool
     is_active: bool
     requires_approval: bool = False
+    achievement_type: str = ""
 
 
 @attr.s(frozen=True, auto_attribs=True)

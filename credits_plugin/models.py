@@ -23,6 +23,7 @@ from credits_plugin.constants import (
     AWARD_STATUSES,
     AWARD_TRIGGERS,
     EVIDENCE_EXTENSIONS,
+    MAX_ACHIEVEMENT_TYPE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_PROVIDER_LENGTH,
     MAX_REASON_LENGTH,
@@ -74,6 +75,12 @@ class CreditType(TimeStampedModel):
         _("requires approval"), default=False,
         help_text=_("A course's credits of this type award only once an approver has approved them "
                     "(an accrediting body's approval of the course, for a period)."),
+    )
+    achievement_type = models.CharField(
+        _("Open Badges achievement type"), max_length=MAX_ACHIEVEMENT_TYPE_LENGTH, blank=True, default="",
+        help_text=_('What its credits are called in Open Badges credentials ("License", "Certification", ...). '
+                    'Empty: "Course" for a course\'s credit, "ext:ContinuingEducationCredit" for one earned '
+                    'elsewhere.'),
     )
     approvers = models.ForeignKey(
         "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

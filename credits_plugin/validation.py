@@ -14,8 +14,10 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from credits_plugin.constants import (
+    ACHIEVEMENT_TYPES,
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX,
+    MAX_ACHIEVEMENT_TYPE_LENGTH,
     MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     MAX_REFERENCE_LENGTH,
@@ -177,7 +179,28 @@ def clean_type_fields(data, errors):
             cleaned[flag] = clean_bool(data[flag], errors, flag)
     if "approvers" in data:
         cleaned["approvers"] = _clean_group(data["approvers"], errors)
+    if "achievement_type" in data:
+        cleaned["achievement_type"] = clean_achievement_type(data["achievement_type"], errors)
     return cleaned
+
+
+def clean_achievement_type(value, errors):
+    """Empty, a term of Open Badges 3.0's AchievementType vocabulary, or an extension term ``ext:Name``."""
+    text = str(value or "").strip()
+    if not text or text in ACHIEVEMENT_TYPES:
+        return text
+    name = text[len("ext:"):] if text.startswith("ext:") else ""
+    if name and len(text) <= MAX_ACHIEVEMENT_TYPE_LENGTH and all(
+            c.isascii() and (c.isalnum() or c in ".-_") for c in name):
+        return text
+    matches = [term for term in ACHIEVEMENT_TYPES if term.lower() == text.lower()]
+    if matches:
+        errors.add("achievement_type", _("Open Badges spells it \"{term}\".").format(term=matches[0]))
+    else:
+        errors.add("achievement_type", _(
+            "Use a term of Open Badges' vocabulary (\"License\", \"Certification\", \"Course\"...), an "
+            "extension term such as \"ext:ContinuingEducationCredit\", or leave it empty."))
+    return text
 
 
 def _clean_group(value, errors):

@@ -19,7 +19,7 @@ from credits_plugin.admin.common import (
 from credits_plugin.models import Credit, CreditType
 
 TYPE_FIELDS = ("name", "unit", "description", "requires_reference_number", "allow_multiple_per_course",
-               "requires_approval", "approvers", "is_active")
+               "requires_approval", "approvers", "achievement_type", "is_active")
 CREDIT_FIELDS = ("name", "description", "reference_number", "is_active")
 
 

@@ -71,6 +71,9 @@ def status_for_change(designation, credit_type, user):
 
 def courses_waiting_on_type(type_id):
     """The courses carrying a credit of this type that is not approved (waiting, or rejected)."""
+    type_id = parse_id(type_id)
+    if type_id is None:  # not an id: the update that follows says so
+        return []
     return list(CourseCredit.objects.filter(credit__credit_type_id=type_id).exclude(
         approval_status=ApprovalStatus.APPROVED).order_by().values_list("course_key", flat=True).distinct())
 

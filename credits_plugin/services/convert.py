@@ -45,7 +45,7 @@ def type_data(row):
         id=row.pk, name=row.name, description=row.description, unit=row.unit,
         requires_reference_number=row.requires_reference_number,
         allow_multiple_per_course=row.allow_multiple_per_course, is_active=row.is_active,
-        requires_approval=row.requires_approval,
+        requires_approval=row.requires_approval, achievement_type=row.achievement_type,
     )
 
 

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -246,7 +247,9 @@ def _award_query():
     return (AwardedCredit.objects.select_related("user")
             .annotate(issued_json=Subquery(issued.values("credential")[:1]),
                       signing_key_id=Subquery(_active_key_id()),
-                      provider=Subquery(ExternalCredit.objects.filter(award=OuterRef("pk")).values("provider")[:1])))
+                      provider=Subquery(ExternalCredit.objects.filter(award=OuterRef("pk")).values("provider")[:1]),
+                      type_achievement=Coalesce("credit__credit_type__achievement_type",
+                                                "external_credit__credit_type__achievement_type")))
 
 
 def _find_award(award_uuid):
@@ -361,7 +364,7 @@ def build_credential(award, site, credential_id, status_list, index):
             achievement_id = f"{issuer_id}#credit-{award.credit_id}"
     achievement = {
         "id": achievement_id, "type": ["Achievement"],
-        "achievementType": "ext:ContinuingEducationCredit" if external else "Course",
+        "achievementType": award.type_achievement or ("ext:ContinuingEducationCredit" if external else "Course"),
         "name": award.credit_name, "description": description, "criteria": {"narrative": narrative},
         "creditsAvailable": _number(award.amount), "fieldOfStudy": award.credit_type_name,
         "tag": [award.credit_type_name, award.unit] + (["earned elsewhere"] if external else []),

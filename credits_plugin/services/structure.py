@@ -71,7 +71,7 @@ def get_credit_type(type_id):
 
 def create_credit_type(*, name, unit="hours", description="", requires_reference_number=False,
                        allow_multiple_per_course=True, is_active=True, requires_approval=None, approvers=None,
-                       user=None):
+                       achievement_type="", user=None):
     """
     A new credit type. ``requires_approval`` not given: a type that requires reference numbers (an
     accrediting body's) requires approval of the courses that carry its credits, others do not.
@@ -82,7 +82,7 @@ def create_credit_type(*, name, unit="hours", description="", requires_reference
         "requires_reference_number": requires_reference_number,
         "allow_multiple_per_course": allow_multiple_per_course, "is_active": is_active,
         "requires_approval": requires_reference_number if requires_approval is None else requires_approval,
-        "approvers": approvers,
+        "approvers": approvers, "achievement_type": achievement_type,
     }, errors)
     if not errors and CreditType.objects.filter(name__iexact=fields["name"]).exists():
         errors.add("name", _("A credit type named '{name}' already exists.").format(name=fields["name"]))
@@ -99,7 +99,8 @@ def update_credit_type(type_id, *, user=None, **changes):
     row = _get_type(type_id, lock=True)
     errors = FieldErrors()
     unknown = set(changes) - {"name", "description", "unit", "requires_reference_number",
-                              "allow_multiple_per_course", "is_active", "requires_approval", "approvers"}
+                              "allow_multiple_per_course", "is_active", "requires_approval", "approvers",
+                              "achievement_type"}
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed."))
     fields = clean_type_fields(changes, errors)

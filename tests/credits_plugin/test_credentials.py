@@ -303,3 +303,47 @@ def test_key_command(settings, tmp_path, capsys):
         call_command("credential_keys", "generate", "--expires", "soon")
     assert CredentialSigningKey.objects.count() == 1
     assert AwardedCredit.objects.count() == 0
+
+
+@pytest.mark.parametrize("chosen, expected", [("", "Course"), ("License", "License"),
+                                              ("ext:CPDHours", "ext:CPDHours")])
+def test_a_credit_type_names_its_achievement_type(signing_key, award, chosen, expected):
+    api.update_credit_type(api.list_credit_types()[0].id, achievement_type=chosen)
+    credential, _token = api.get_award_credential(award.uuid, SITE)
+    assert credential["credentialSubject"]["achievement"]["achievementType"] == expected
+    assert list(schema_validator().iter_errors(credential)) == []
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("license", 'Open Badges spells it "License".'),
+    ("CPD hours", "Use a term of Open Badges' vocabulary"),
+    ("ext:", "Use a term of Open Badges' vocabulary"),
+])
+def test_an_achievement_type_outside_the_vocabulary_is_refused_and_nothing_changes(award, typed, message):
+    credit_type = api.list_credit_types()[0]
+    with pytest.raises(api.CreditsValidationError) as caught:
+        api.update_credit_type(credit_type.id, achievement_type=typed)
+    assert caught.value.field_errors["achievement_type"][0].startswith(message)
+    assert api.get_credit_type(credit_type.id).achievement_type == ""
+
+
+def test_a_credit_earned_elsewhere_is_marked_as_such(signing_key, learner, staff_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # pylint: disable=import-outside-toplevel
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    cpa = CreditTypeFactory(name="CPA", unit="CPE hours")
+    external = api.submit_external_credit(
+        learner, title="Audit forum", provider="Audit Institute", credit_type_id=cpa.pk, amount="3.5",
+        earned_on="2026-04-01", evidence=SimpleUploadedFile("forum.pdf", b"%PDF-1.5\n%%EOF\n"))
+    decided = api.approve_external_credit(external.id, acting_user=staff_user)
+    credential, token = api.get_award_credential(decided.award_uuid, SITE)
+    assert list(schema_validator().iter_errors(credential)) == []
+    achievement = credential["credentialSubject"]["achievement"]
+    assert achievement["achievementType"] == "ext:ContinuingEducationCredit"
+    assert achievement["creator"]["name"] == "Audit Institute" and "earned elsewhere" in achievement["tag"]
+    assert "parentOrg" not in credential["issuer"] and achievement["creditsAvailable"] == 3.5
+    assert api.verify_credential(token, SITE)["status"] == "valid"
+    api.update_credit_type(cpa.pk, achievement_type="Certification")
+    record = api.get_learner_record(learner, SITE)
+    assert len(record["verifiableCredential"]) == 1
+    assert api.get_award_credential(decided.award_uuid, SITE)[0] == credential  # issued once: the change waits

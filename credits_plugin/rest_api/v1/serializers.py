@@ -22,6 +22,9 @@ class CreditTypeSerializer(serializers.Serializer):
     requires_approval = serializers.BooleanField(required=False, help_text=(
         "courses' credits of this type award only once approved; when creating a type without it, "
         "it follows requires_reference_number"))
+    achievement_type = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text=(
+        "what its credits are called in Open Badges credentials: a term of the AchievementType vocabulary "
+        "(\"License\", \"Certification\"...) or \"ext:Name\"; empty: chosen per award"))
 
 
 class CreditTypeBriefSerializer(serializers.Serializer):

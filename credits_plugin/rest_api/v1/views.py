@@ -138,7 +138,7 @@ class CreditTypeListView(CreditsAPIView):
     def post(self, request):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active", "requires_approval"))
+                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type"))
         created = api.create_credit_type(user=request.user, name=data.pop("name", ""), **data)
         return Response(s.CreditTypeSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -152,7 +152,7 @@ class CreditTypeDetailView(CreditsAPIView):
     def patch(self, request, type_id):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active", "requires_approval"))
+                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type"))
         return Response(s.CreditTypeSerializer(api.update_credit_type(type_id, user=request.user, **data)).data)
 
     @documented(responses={204: None, **ERRORS})

@@ -97,3 +97,22 @@ def test_learner_record(client, signing_key, award, learner):
     client.force_authenticate(None)
     entry = record["verifiableCredential"][0]
     assert client.post(f"{API}/credentials/verify/", entry, format="json").json()["status"] == "valid"
+
+
+def test_a_credit_type_s_achievement_type_over_rest(client, staff_user):
+    client.force_authenticate(staff_user)
+    created = client.post(f"{API}/credit-types/", {"name": "Bar CLE", "unit": "hours",
+                                                   "achievement_type": "License"}, format="json")
+    assert created.status_code == 201 and created.json()["achievement_type"] == "License"
+    refused = client.patch(f"{API}/credit-types/{created.json()['id']}/", {"achievement_type": "lisence"},
+                           format="json")
+    assert refused.status_code == 400 and "achievement_type" in refused.json()["field_errors"]
+    assert client.get(f"{API}/credit-types/{created.json()['id']}/").json()["achievement_type"] == "License"
+
+
+@pytest.mark.parametrize("body", [{"requires_approval": False}, {"achievement_type": "License"}])
+def test_patching_a_type_that_is_not_an_id_is_a_404(client, staff_user, body):
+    """Found by schemathesis: switching approval off for the type "pages" was a 500."""
+    client.force_authenticate(staff_user)
+    response = client.patch(f"{API}/credit-types/pages/", body, format="json")
+    assert response.status_code == 404 and response.json()["error_code"] == "not_found"
