@@ -247,7 +247,8 @@ def learner_home_init(request):
         serialized = learning_filters.CourseEnrollmentAPIRenderStarted.run_filter(
             course_key=enrollment["course"].id, serialized_enrollment=_serialized_enrollment(enrollment))
         # run_filter returns the filter's arguments: one value alone, else a tuple.
-        courses.append({"courseRun": course_run, "enrollment": serialized[-1] if isinstance(serialized, tuple)
+        courses.append({"course": {"courseName": enrollment["course"].display_name},
+                        "courseRun": course_run, "enrollment": serialized[-1] if isinstance(serialized, tuple)
                         else serialized})
     RequestCache.clear_all_namespaces()
     return JsonResponse({"courses": courses})

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-from demo.demo_site import platform_pages, views, xblock_runtime
+from demo.demo_site import learner_dashboard, platform_pages, views, xblock_runtime
 from demo.demo_site.plugin_loading import LMS
 
 urlpatterns = [
@@ -34,5 +34,9 @@ urlpatterns += [
             name="demo-unit-handler"),
     path("dashboard", platform_pages.dashboard, name="demo-dashboard"),
     path("api/learner_home/init", platform_pages.learner_home_init, name="demo-learner-home"),
+    # The learner dashboard micro-frontend's widgets (the built harness, live against this site).
+    path("learner-dashboard/", learner_dashboard.page, name="demo-learner-dashboard"),
+    re_path(r"^learner-dashboard/assets/(?P<name>[\w.-]+)$", learner_dashboard.asset,
+            name="demo-learner-dashboard-asset"),
 ]
 urlpatterns.extend(get_plugin_url_patterns(LMS))

@@ -4,17 +4,25 @@
  * fixtures through the tests' mock app (the platform's initializeMockApp and axios-mock-adapter);
  * Paragon's own CSS styles the page. Once the widget shows its state, <body data-ready="1">.
  * Without a widget in the URL, the page links every state.
+ *
+ * Live (the demo's /learner-dashboard/ injects window.creditsLive = {username, lms}): the learner
+ * dashboard as a learner sees it on Ulmo and Verawood, against the demo's own API (same origin,
+ * the session's cookie): each course card of /api/learner_home/init with its credits, and the
+ * sidebar widget.
  */
 import React from 'react';
 import { createRoot } from 'react-dom/client';
+import { camelCaseObject, initializeMockApp, mergeConfig } from '@edx/frontend-platform';
+import { getAuthenticatedHttpClient } from '@edx/frontend-platform/auth';
 import { IntlProvider } from '@edx/frontend-platform/i18n';
 import '@openedx/paragon/dist/core.min.css';
 import '@openedx/paragon/dist/light.min.css';
 
 import CourseAboutCredits from '../src/components/CourseAboutCredits';
-import CourseCardCredits from '../src/components/CourseCardCredits';
+import CourseCardCredits, { CourseCardCreditsContent } from '../src/components/CourseCardCredits';
 import CreditsCourseAppSettings from '../src/components/CreditsCourseAppSettings';
 import CreditsSidebarWidget from '../src/components/CreditsSidebarWidget';
+import { withCreditsIntl } from '../src/components/CreditsIntl';
 import * as f from '../test/fixtures';
 import { LMS, STUDIO, setUpApp } from '../test/helpers';
 
@@ -116,9 +124,63 @@ const Index = () => (
   </ul>
 );
 
+/** The platform's app with its real HTTP client, unmocked: requests go to the demo itself. */
+function setUpLiveApp({ username, lms }) {
+  mergeConfig({
+    LMS_BASE_URL: lms, STUDIO_BASE_URL: lms, LOGIN_URL: `${lms}/accounts/login/`, LOGOUT_URL: `${lms}/logout`,
+    REFRESH_ACCESS_TOKEN_ENDPOINT: `${lms}/login_refresh`, ACCESS_TOKEN_COOKIE_NAME: 'edx-jwt-cookie-header-payload',
+    CSRF_TOKEN_API_PATH: '/csrf/api/v1/token',
+  });
+  initializeMockApp({ authenticatedUser: { userId: 0, username, administrator: false, roles: [] } });
+}
+
+// A course card's credits in the widgets' own catalogs, as the slot's component has them.
+const LiveCardCredits = withCreditsIntl(CourseCardCreditsContent);
+
+// The dashboard's own heading (the MFE's words, not the plugin's), in the harness's two languages.
+const MY_COURSES = { en: 'My courses', fr: 'Mes cours' };
+
+const LiveDashboard = ({ courses, locale }) => (
+  <main className="container-fluid p-3">
+    <h1 className="h2">{MY_COURSES[locale] || MY_COURSES.en}</h1>
+    <div className="d-flex flex-wrap align-items-start">
+      <div className="flex-grow-1 mr-3" style={{ minWidth: 480, maxWidth: 760 }}>
+        {courses.map((card, index) => (
+          <article key={card.courseRun.courseId} className="border rounded mb-3 bg-white" data-course={card.courseRun.courseId}>
+            <h2 className="h3 px-3 pt-3">{card.course?.courseName || card.courseRun.courseId}</h2>
+            <LiveCardCredits cardId={`card-${index}`} courseData={card} />
+          </article>
+        ))}
+      </div>
+      <aside style={{ width: 320 }} aria-label="Credits">
+        <CreditsSidebarWidget />
+      </aside>
+    </div>
+  </main>
+);
+
+async function showLive(root, locale) {
+  const { username, lms } = globalThis.creditsLive;
+  setUpLiveApp({ username, lms });
+  const { data } = await getAuthenticatedHttpClient().get(`${lms}/api/learner_home/init`);
+  root.render(
+    <IntlProvider locale={locale} messages={{}}>
+      <LiveDashboard courses={camelCaseObject(data).courses} locale={locale} />
+    </IntlProvider>,
+  );
+  await waitFor('aside dl, aside .alert, aside p.mb-0');
+  await document.fonts.ready;
+  document.body.dataset.ready = '1';
+}
+
 async function show() {
   const query = new URLSearchParams(globalThis.location.search);
   const locale = query.get('locale') || 'en';
+  if (globalThis.creditsLive) {
+    document.documentElement.lang = locale;
+    await showLive(createRoot(document.getElementById('root')), locale);
+    return;
+  }
   const widget = WIDGETS[query.get('widget')];
   const state = widget?.states[query.get('state') || 'data'];
   document.documentElement.lang = locale;

@@ -23,7 +23,8 @@ DOCS_PAGE_IMAGES = REPO / "docs" / "images" / "pages"
 DOCS_PAGES = {"studio-before-save", "studio-error", "surface-about", "surface-certificate", "surface-dashboard",
               "surface-my-credits", "surface-xblock", "surface-instructor-app-page", "admin-approve",
               "studio-approval", "learner-external-report", "admin-external-approve",
-              "learner-requirements", "admin-compliance", "award-credential-check"}
+              "learner-requirements", "admin-compliance", "award-credential-check",
+              "surface-learner-dashboard-mfe", "surface-learner-dashboard-mfe-fr"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

@@ -422,3 +422,22 @@ def test_a_learner_downloads_an_open_badge_and_anyone_checks_it_on_the_verificat
     field.send_keys(forged)
     demo.click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Check']"))
     assert driver.find_element(By.ID, "credits-verification-result").text.startswith("Not valid.")
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "frontend" / "dist-harness" / "index.html").exists(),
+                    reason="the widget harness is not built (run: cd frontend && npm ci && npm run build:harness)")
+@pytest.mark.parametrize("locale, heading, total", [
+    ("en", "Credits this course awards", "CPA Ontario\n37.00 CPD hours"),
+    ("fr", "Crédits attribués par ce cours", "CPA Ontario\n37,00 CPD hours"),
+])
+def test_the_learner_dashboard_micro_frontend_shows_the_demo_s_own_credits(demo, locale, heading, total):
+    demo.sign_in("learner")
+    driver = demo.open(f"/learner-dashboard/?locale={locale}")
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1",
+                                    "the live dashboard never finished loading")
+    cards = driver.find_elements(By.CSS_SELECTOR, "article[data-course]")
+    assert [c.find_element(By.TAG_NAME, "h2").text for c in cards] == ["Leading Teams", "Professional Ethics"]
+    assert all(heading in c.text for c in cards), [c.text for c in cards]
+    WebDriverWait(driver, 10).until(lambda d: total in d.find_element(By.TAG_NAME, "aside").text,
+                                    f"{total!r} never appeared in the sidebar")
+    check_page(demo, "surface-learner-dashboard-mfe" + ("-fr" if locale == "fr" else ""))

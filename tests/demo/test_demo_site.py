@@ -259,3 +259,29 @@ def test_landing_page_for_a_signed_in_user(client):
     page = client.get("/").content.decode()
     assert "Signed in as learner." in page
     assert 'action="/admin/logout/"' in page
+
+
+def test_the_learner_dashboard_micro_frontend_page(settings, tmp_path, monkeypatch):
+    """Built: the harness's page with the learner and the site injected; not built: how to build it."""
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+
+    from demo.demo_site import learner_dashboard  # pylint: disable=import-outside-toplevel
+
+    load()
+    client = Client()
+    assert client.get("/learner-dashboard/").status_code == 302  # signed in only
+    client.force_login(user("learner"))
+    monkeypatch.setattr(learner_dashboard, "HARNESS", tmp_path / "dist-harness")
+    missing = client.get("/learner-dashboard/")
+    assert missing.status_code == 503 and "npm run build:harness" in missing.content.decode()
+    (tmp_path / "dist-harness" / "assets").mkdir(parents=True)
+    (tmp_path / "dist-harness" / "index.html").write_text(
+        '<html><head><title>Widgets</title></head><body><div id="root"></div></body></html>')
+    (tmp_path / "dist-harness" / "assets" / "app.js").write_text("console.log(1);")
+    (tmp_path / "secret.txt").write_text("no")
+    html = client.get("/learner-dashboard/").content.decode()
+    assert 'window.creditsLive = {"username": "learner", "lms": "http://testserver"};' in html
+    asset = client.get("/learner-dashboard/assets/app.js")
+    assert asset.status_code == 200 and asset["Content-Type"] == "text/javascript"
+    assert client.get("/learner-dashboard/assets/..%2Fsecret.txt").status_code == 404
+    assert client.get("/learner-dashboard/assets/missing.js").status_code == 404
