@@ -47,7 +47,7 @@ SAME_IN_FRENCH = {"Total", "Type", "Page", "Studio", "description", "action"}
 
 # A tiny .po reader: enough for the catalogs this project writes.
 
-Entry = collections.namedtuple("Entry", "msgid msgid_plural msgstrs flags references")
+Entry = collections.namedtuple("Entry", "msgid msgid_plural msgstrs flags references context", defaults=(None,))
 
 
 def read_po(path):
@@ -69,7 +69,8 @@ def read_po(path):
                 fields[key] = ast.literal_eval(value)
         if fields.get("msgid"):
             msgstrs = [fields[key] for key in sorted(fields) if key.startswith("msgstr")]
-            entries.append(Entry(fields["msgid"], fields.get("msgid_plural"), msgstrs, flags, references))
+            entries.append(Entry(fields["msgid"], fields.get("msgid_plural"), msgstrs, flags, references,
+                                 fields.get("msgctxt")))
     return entries
 
 
@@ -134,6 +135,8 @@ def test_the_shipped_mo_is_compiled_from_the_po(po):
     for entry in read_po(po):
         if entry.msgid_plural:
             assert [catalog.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)] == entry.msgstrs
+        elif entry.context:
+            assert catalog.pgettext(entry.context, entry.msgid) == entry.msgstrs[0], "recompile: scripts/i18n.py"
         else:
             assert catalog.gettext(entry.msgid) == entry.msgstrs[0], "recompile: python scripts/i18n.py compile"
 

@@ -24,7 +24,8 @@ DOCS_PAGES = {"studio-before-save", "studio-error", "surface-about", "surface-ce
               "surface-my-credits", "surface-xblock", "surface-instructor-app-page", "admin-approve",
               "studio-approval", "learner-external-report", "admin-external-approve",
               "learner-requirements", "admin-compliance", "award-credential-check",
-              "surface-learner-dashboard-mfe", "surface-learner-dashboard-mfe-fr"}
+              "surface-learner-dashboard-mfe", "surface-learner-dashboard-mfe-fr", "surface-about-fr",
+              "surface-certificate-fr", "surface-my-credits-fr", "award-page-fr"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

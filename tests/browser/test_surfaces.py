@@ -441,3 +441,29 @@ def test_the_learner_dashboard_micro_frontend_shows_the_demo_s_own_credits(demo,
     WebDriverWait(driver, 10).until(lambda d: total in d.find_element(By.TAG_NAME, "aside").text,
                                     f"{total!r} never appeared in the sidebar")
     check_page(demo, "surface-learner-dashboard-mfe" + ("-fr" if locale == "fr" else ""))
+
+
+def test_the_learner_s_pages_in_french(demo):
+    """The about card, the certificate, /credits/me/ and a verification page, for a French-speaking learner."""
+    demo.sign_in("learner")
+    demo.driver.add_cookie({"name": "django_language", "value": "fr"})
+    driver = demo.open(f"/courses/{LEADERSHIP}/about")
+    card = driver.find_element(By.CSS_SELECTOR, ".course-sidebar .course-credits-card")
+    assert "Leadership and Management CPD (CPA Ontario)\u00a0: 6,00 CPD hours" in card.text.replace(" :", "\u00a0:"), \
+        card.text
+    assert "Numéro de référence" in card.text
+    check_page(demo, "surface-about-fr")
+    driver = demo.open(f"/certificates/user/{user('learner').pk}/course/{LEADERSHIP}")
+    description = driver.find_element(By.CSS_SELECTOR, ".accomplishment-course-description").text
+    assert "Crédits obtenus : " in description and "6,00" in description, description
+    check_page(demo, "surface-certificate-fr")
+    driver = demo.open("/credits/me/")
+    assert texts(driver, ".credits-total") == ["Continuing Education Units 0,90 CEU", "CPA Ontario 37,00 CPD hours",
+                                                "Management 10,50 hours"]
+    assert "Totaux" in demo.text()
+    check_page(demo, "surface-my-credits-fr")
+    page = driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded a[href*='/credits/awards/']")[0] \
+        .get_attribute("href")
+    demo.open(page.replace(demo.url, ""))
+    assert "Ce crédit est valide." in demo.text() and "Attestation portable" in demo.text()
+    check_page(demo, "award-page-fr")
