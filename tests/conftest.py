@@ -51,6 +51,18 @@ def fresh_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """
+    Each test ends in the default language: a request through Django's test client leaves the
+    language its LocaleMiddleware chose active in the thread, and the next test would render in it.
+    """
+    yield
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def course_key():
     StandaloneCourseFactory(course_key=CourseKey.from_string(COURSE_ID), display_name="Credits 101")
