@@ -583,8 +583,10 @@ class IssuedCredential(models.Model):
     The Open Badges credential of one award, as first issued, and its place in a status list.
 
     Made the first time the award's credential is asked for; a re-award (a new ``awarded_at``)
-    gets a new one. The row outlives its award (retirement deletes awards): an entry whose award
-    is gone, revoked or re-awarded reads as revoked in the published list.
+    gets a new one, and so does an award whose values a re-application changed (the old row is
+    then detached from it, ``superseded_at`` set). The row outlives its award (retirement deletes
+    awards): an entry whose award is gone, revoked, re-awarded or superseded reads as revoked in
+    the published list.
 
     .. pii: The issued credential holds a salted hash of the learner's email; retirement empties it.
     .. pii_types: email_address
@@ -599,6 +601,7 @@ class IssuedCredential(models.Model):
     status_index = models.PositiveIntegerField(_("index in the status list"))
     credential = models.TextField(_("credential (JSON)"), blank=True, default="")
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("issued credential")

@@ -22,6 +22,7 @@ from credits_plugin.models import (
 )
 from credits_plugin.services.approval import day_start, in_window
 from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
+from credits_plugin.services.credentials import supersede_credentials
 from credits_plugin.services.db import InsertIgnoring
 from credits_plugin.services.notify import announce_backfilled
 from credits_plugin.settings import credits_setting
@@ -188,12 +189,15 @@ def reapply_course_credits(course_key, *, acting_user, reason):
                 stale = stale.filter(awarded_at__gte=day_start(designation.valid_from))
             if designation.valid_until is not None:
                 stale = stale.filter(awarded_at__lt=day_start(designation.valid_until + datetime.timedelta(days=1)))
+            changed_ids = []
             for award in stale.select_for_update().iterator(chunk_size=2000):
                 AwardLogEntry.objects.create(award=award, action=AwardLogEntry.REAPPLIED, at=now, reason=reason,
                                              acting_user=actor, details=award_state(award) | {
                                                  "credit_name": award.credit_name, "unit": award.unit})
+                changed_ids.append(award.pk)
                 changed += 1
             stale.update(**target)
+            supersede_credentials(changed_ids)  # what they certified is not what the awards say now
         CourseCreditReapplication.objects.create(course_key=course_key, acting_user=actor, reason=reason,
                                                  changed=changed)
     logger.info("Re-applied %s to %d past award(s).", course_key, changed)

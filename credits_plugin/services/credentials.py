@@ -484,6 +484,18 @@ def get_status_list(number, site):
     return found if found["site"] == site else read()
 
 
+def supersede_credentials(award_ids):
+    """
+    A re-application changed these standing awards' values: their issued credentials no longer say
+    what the awards say. Each is detached from its award and marked replaced (it reads revoked in
+    its list and to verifiers); the next request issues a credential with the new values.
+    """
+    award_ids = list(award_ids)
+    if award_ids:
+        IssuedCredential.objects.filter(award_id__in=award_ids).update(award=None, superseded_at=timezone.now())
+        forget_award_status(award_ids)
+
+
 def forget_award_status(award_ids):
     """Awards were revoked or deleted: forget the status lists that may hold their credentials."""
     numbers = {award_id // LIST_SPAN + 1 for award_id in award_ids}
@@ -606,6 +618,10 @@ def _verify_json(credential, site):  # pylint: disable=unused-argument
 
 def _status_of(issued, credential):
     award = issued.award
+    if issued.superseded_at is not None:
+        return _answer(REVOKED, _("It was replaced on {date} by a credential with the award's updated values: ask "
+                                  "the learner for the new one.").format(date=issued.superseded_at.date().isoformat()),
+                       issued)
     if award is None:
         return _answer(REVOKED, _("The award no longer exists."), issued)
     if award.status != AwardStatus.AWARDED:

@@ -347,3 +347,19 @@ def test_a_credit_earned_elsewhere_is_marked_as_such(signing_key, learner, staff
     record = api.get_learner_record(learner, SITE)
     assert len(record["verifiableCredential"]) == 1
     assert api.get_award_credential(decided.award_uuid, SITE)[0] == credential  # issued once: the change waits
+
+
+def test_a_re_application_that_changes_an_award_replaces_its_credential(signing_key, award, staff_user):
+    credential, token = api.get_award_credential(award.uuid, SITE)
+    index = int(credential["credentialStatus"]["statusListIndex"])
+    api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": award.credit_id, "amount": "3.00"}])
+    assert api.reapply_course_credits(COURSE_ID, acting_user=staff_user, reason="Amount corrected") == 1
+    answer = api.verify_credential(token, SITE)
+    assert answer["status"] == "revoked" and "replaced on" in answer["reason"]
+    listed = api.get_status_list(1, SITE)["credential"]["credentialSubject"]["encodedList"]
+    assert credentials.decode_bitstring(listed)[index // 8] >> (7 - index % 8) & 1
+    new, new_token = api.get_award_credential(award.uuid, SITE)
+    assert new["credentialSubject"]["creditsEarned"] == 3 and new["id"] != credential["id"]
+    assert api.verify_credential(new_token, SITE)["status"] == "valid"
+    assert api.reapply_course_credits(COURSE_ID, acting_user=staff_user, reason="Again") == 0
+    assert api.verify_credential(new_token, SITE)["status"] == "valid"  # nothing changed: nothing replaced
