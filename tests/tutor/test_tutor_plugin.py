@@ -282,3 +282,34 @@ def test_disabling_the_plugin_removes_it_from_the_environment(tutor, tmp_path):
                      "plugins/mfe/build/mfe/env.config.jsx"]:
         text = tutor.read(relative)
         assert "openedx-course-credits" not in text and "CREDITS_" not in text, relative
+
+
+def test_operator_gives_the_credential_signing_keys_through_tutor_config(tutor, tmp_path):
+    tutor = tutor.copy(tmp_path)
+    pem = ("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIB5sdIvIsEwjkpEo3ZdX3oTtJg9yJvdhEelYbYc+oVvm\n"
+           "-----END PRIVATE KEY-----\n")
+    tutor("config", "save", "--set",
+          'COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS={"eddsa-2026": "/openedx/data/credits-key.pem", '
+          f'"inline": {json.dumps(pem)}}}',
+          "--set", "COURSE_CREDITS_STATUS_LIST_CACHE_TIMEOUT=600")
+    for service in ("lms", "cms"):
+        settings = tutor.read(f"apps/openedx/settings/{service}/production.py")
+        names = ("CREDITS_CREDENTIAL_SIGNING_KEYS = ", "CREDITS_STATUS_LIST_CACHE_TIMEOUT = ")
+        ours = "\n".join(line for line in settings.splitlines() if line.startswith(names))
+        namespace = {}
+        exec(compile(ours, "settings", "exec"), namespace)  # noqa: S102  the rendered lines, as Django reads them
+        # (Tutor's YAML parsing of --set drops the PEM's last newline, which PEM readers do not need.)
+        assert namespace["CREDITS_CREDENTIAL_SIGNING_KEYS"] == {"eddsa-2026": "/openedx/data/credits-key.pem",
+                                                                 "inline": pem.strip()}
+        assert namespace["CREDITS_STATUS_LIST_CACHE_TIMEOUT"] == 600
+
+
+def test_no_signing_key_by_default_and_a_bad_one_stops_config_save(tutor, tmp_path):
+    assert re.search(r"^CREDITS_CREDENTIAL_SIGNING_KEYS = \{\}$",
+                     tutor.read("apps/openedx/settings/lms/production.py"), re.M)
+    tutor = tutor.copy(tmp_path)
+    result = tutor("config", "save", "--set", "COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS=/openedx/data/key.pem",
+                   check=False)
+    assert result.returncode != 0
+    assert "COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS must map key ids to a PEM key or a file path" in (
+        result.stdout + result.stderr)

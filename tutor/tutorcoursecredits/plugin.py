@@ -19,6 +19,7 @@ Slot ids and props are documented, with the MFE source files they come from, in
 """
 from __future__ import annotations
 
+import json
 import typing as t
 
 from tutor import __about__ as tutor_about
@@ -43,6 +44,10 @@ CONFIG_DEFAULTS: dict[str, t.Any] = {
     "COURSE_CACHE_TIMEOUT": 3600,
     "RECONCILE_BATCH_SIZE": 1000,
     "RECONCILE_OVERLAP_SECONDS": 900,
+    # The keys that sign Open Badges credentials: {key id: PEM text, or a PEM file's path in the
+    # containers} (the plugin's credential_keys command makes one; docs/operator-guide.md).
+    "CREDENTIAL_SIGNING_KEYS": {},
+    "STATUS_LIST_CACHE_TIMEOUT": 3600,
 }
 
 hooks.Filters.CONFIG_DEFAULTS.add_items([(f"COURSE_CREDITS_{key}", value) for key, value in CONFIG_DEFAULTS.items()])
@@ -61,7 +66,20 @@ def positive_int(value: t.Any, name: str) -> int:
     return number
 
 
+def key_map(value: t.Any, name: str) -> str:
+    """Jinja filter: a mapping of key ids to PEM text or paths, as a Python literal; a clear error otherwise."""
+    if value in (None, ""):
+        value = {}
+    if not isinstance(value, dict) or not all(
+            isinstance(key, str) and key and isinstance(item, str) and item for key, item in value.items()):
+        raise exceptions.TutorError(
+            f"{name} must map key ids to a PEM key or a file path, e.g. "
+            f"'{{\"eddsa-2026\": \"/openedx/data/credits-key.pem\"}}' (got {value!r}).")
+    return json.dumps(value, sort_keys=True)  # a dict of strings: JSON is a Python literal too
+
+
 hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("course_credits_positive_int", positive_int))
+hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("course_credits_key_map", key_map))
 
 # --- openedx image --------------------------------------------------------------------
 # Tutor 21+ builds the image with uv ($PIP_COMMAND is "uv pip"); this line mirrors the
@@ -79,7 +97,9 @@ SETTINGS_PATCH = """# Course Credits (tutor-contrib-course-credits)
 CREDITS_BACKFILL_BATCH_SIZE = {{ COURSE_CREDITS_BACKFILL_BATCH_SIZE|course_credits_positive_int("COURSE_CREDITS_BACKFILL_BATCH_SIZE") }}
 CREDITS_COURSE_CACHE_TIMEOUT = {{ COURSE_CREDITS_COURSE_CACHE_TIMEOUT|course_credits_positive_int("COURSE_CREDITS_COURSE_CACHE_TIMEOUT") }}
 CREDITS_RECONCILE_BATCH_SIZE = {{ COURSE_CREDITS_RECONCILE_BATCH_SIZE|course_credits_positive_int("COURSE_CREDITS_RECONCILE_BATCH_SIZE") }}
-CREDITS_RECONCILE_OVERLAP_SECONDS = {{ COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS|course_credits_positive_int("COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS") }}"""  # noqa: E501
+CREDITS_RECONCILE_OVERLAP_SECONDS = {{ COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS|course_credits_positive_int("COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS") }}
+CREDITS_STATUS_LIST_CACHE_TIMEOUT = {{ COURSE_CREDITS_STATUS_LIST_CACHE_TIMEOUT|course_credits_positive_int("COURSE_CREDITS_STATUS_LIST_CACHE_TIMEOUT") }}
+CREDITS_CREDENTIAL_SIGNING_KEYS = {{ COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS|course_credits_key_map("COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS") }}"""  # noqa: E501
 
 hooks.Filters.ENV_PATCHES.add_items(
     [
