@@ -431,10 +431,12 @@ def status_list_uri(site, number):
 def _revoked_slots(number):
     """The revoked slots of list ``number`` and the active key's id, in one query (``(-1, key)`` carries the key)."""
     standing = Q(award__status=AwardStatus.AWARDED, award__awarded_at=F("awarded_at"))
+    # Both sides select annotations only, named in the same order: Django 4.2 puts a values_list()'s
+    # model fields before its annotations, whatever order it is given.
     slots = (IssuedCredential.objects.filter(status_list=number).filter(Q(award__isnull=True) | ~standing)
-             .annotate(key=Value("")).order_by().values_list("status_index", "key"))
+             .annotate(slot=F("status_index"), key=Value("")).order_by().values_list("slot", "key"))
     key = (CredentialSigningKey.objects.filter(status=CredentialSigningKey.ACTIVE).order_by()
-           .annotate(slot=Value(-1)).values_list("slot", "key_id"))
+           .annotate(slot=Value(-1), key=F("key_id")).values_list("slot", "key"))
     rows = [(int(slot), key) for slot, key in slots.union(key, all=True)]  # MariaDB's union gives decimals
     return [slot for slot, _key in rows if slot >= 0], next((key for slot, key in rows if slot < 0), None)
 
