@@ -5,14 +5,13 @@ record, the issuer and its keys, the status lists, and a verifier anyone can cal
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from credits_plugin import api
 from credits_plugin.rest_api.v1 import serializers as s
-from credits_plugin.rest_api.v1.views import ERRORS, CreditsAPIView, documented
+from credits_plugin.rest_api.v1.views import ERRORS, CreditsAPIView, documented, own_or_staff
 
 JWT_MEDIA_TYPE = "application/vc+jwt"
 FORMATS = OpenApiParameter("format", str, enum=["json", "jwt"])
@@ -75,11 +74,7 @@ class LearnerRecordView(CreditsAPIView):
 
     @documented(responses={200: OpenApiTypes.OBJECT, 503: OpenApiResponse(s.ErrorSerializer), **ERRORS})
     def get(self, request, username):
-        if request.user.username != username and not request.user.is_staff:
-            raise PermissionDenied("You can only download your own record.")
-        learner = api.get_user_by_username(username)
-        if learner is None:
-            raise NotFound("There is no such learner.")
+        learner = own_or_staff(request, username, "You can only download your own record.")
         return Response(api.get_learner_record(learner, api.site_root(request)))
 
 

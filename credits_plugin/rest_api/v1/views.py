@@ -76,6 +76,16 @@ def _int(value, field):
     return number
 
 
+def own_or_staff(request, username, refusal):
+    """The learner ``username`` when it is the signed-in user or they are global staff; a 403 or 404 otherwise."""
+    if request.user.username != username and not request.user.is_staff:
+        raise PermissionDenied(refusal)
+    learner = api.get_user_by_username(username)
+    if learner is None:
+        raise NotFound("There is no such learner.")
+    return learner
+
+
 class NotRestrictedApplication(NotJwtRestrictedApplication):
     """
     Refuses a JWT of a restricted OAuth2 application, as the platform's APIs do: such a token may
@@ -411,11 +421,7 @@ class LearnerSummaryView(CreditsAPIView):
                    responses={(200, "application/json"): s.LearnerSummarySerializer,
                               (200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, username):
-        if request.user.username != username and not request.user.is_staff:
-            raise PermissionDenied("You can only see your own credits.")
-        learner = api.get_user_by_username(username)
-        if learner is None:
-            raise NotFound("There is no such learner.")
+        learner = own_or_staff(request, username, "You can only see your own credits.")
         csv = request.query_params.get("format") == "csv"
         with_awards = csv or _flag(request.query_params.get("awards"), "awards") is not False
         summary = api.get_learner_summary(learner, start=request.query_params.get("from"),
@@ -574,11 +580,7 @@ class LearnerRequirementsView(CreditsAPIView):
     @documented(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today")],
                 responses={200: s.LearnerRequirementsSerializer, **ERRORS})
     def get(self, request, username):
-        if request.user.username != username and not request.user.is_staff:
-            raise PermissionDenied("You can only see your own requirements.")
-        learner = api.get_user_by_username(username)
-        if learner is None:
-            raise NotFound("There is no such learner.")
+        learner = own_or_staff(request, username, "You can only see your own requirements.")
         as_of = api.progress_day(request.query_params.get("as_of"))
         progress = api.get_learner_requirements(learner, as_of=as_of)
         return Response(s.LearnerRequirementsSerializer(
