@@ -89,8 +89,8 @@ def configured_private_key(key_id):
     try:
         pem = text.encode("utf-8") if text.lstrip().startswith("-----BEGIN") else Path(text).read_bytes()
         return _parse_private_key(pem)
-    except (OSError, ValueError, TypeError):
-        logger.exception("The signing key %s in CREDITS_CREDENTIAL_SIGNING_KEYS cannot be read.", key_id)
+    except (OSError, ValueError, TypeError) as exc:
+        logger.warning("The signing key %s in CREDITS_CREDENTIAL_SIGNING_KEYS cannot be read: %s", key_id, exc)
         return None
 
 
@@ -120,7 +120,7 @@ def generate_key(algorithm="EdDSA", key_id=None, expires_at=None):
         expires_at=expires_at)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode("ascii")
-    return key_data(row), pem
+    return key_data(row, private_key_configured=False), pem  # its private half is only being handed out
 
 
 def _is_slug(text):
@@ -173,11 +173,13 @@ def revoke_key(key_id):
     return key_data(key)
 
 
-def key_data(key):
+def key_data(key, private_key_configured=None):
+    if private_key_configured is None:
+        private_key_configured = configured_private_key(key.key_id) is not None
     return SigningKeyData(
         key_id=key.key_id, algorithm=key.algorithm, status=key.status, created=key.created,
         activated_at=key.activated_at, retired_at=key.retired_at, revoked_at=key.revoked_at,
-        expires_at=key.expires_at, private_key_configured=configured_private_key(key.key_id) is not None)
+        expires_at=key.expires_at, private_key_configured=private_key_configured)
 
 
 def list_keys():
