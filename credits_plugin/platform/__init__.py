@@ -132,7 +132,9 @@ def get_issuer(course_key):
     ``{"name", "url", "organization"}``: the site that issues the course's credits and the course's
     organization; for ``course_key`` None (a credit earned elsewhere, approved here) the site alone.
     """
-    return get_backend().get_issuer(course_key)
+    issuer = get_backend().get_issuer(course_key)
+    # Text whatever the backend gives (a lazy translation cannot go into a credential's JSON).
+    return {key: str(value) if value is not None else "" for key, value in issuer.items()}
 
 
 def iter_passing_user_ids(course_key, batch_size=1000, with_pass_dates=False):

@@ -64,10 +64,11 @@ def get_issuer(course_key):
             organization = organizations[0].get("name") or organization
     except ImportError:
         pass
+    # As text: the platform's own PLATFORM_NAME is a lazy translation, which JSON cannot hold.
     return {
-        "name": configuration_helpers.get_value("PLATFORM_NAME", getattr(settings, "PLATFORM_NAME", "")),
-        "url": configuration_helpers.get_value("LMS_ROOT_URL", getattr(settings, "LMS_ROOT_URL", "")),
-        "organization": organization,
+        "name": str(configuration_helpers.get_value("PLATFORM_NAME", getattr(settings, "PLATFORM_NAME", "")) or ""),
+        "url": str(configuration_helpers.get_value("LMS_ROOT_URL", getattr(settings, "LMS_ROOT_URL", "")) or ""),
+        "organization": str(organization or ""),
     }
 
 

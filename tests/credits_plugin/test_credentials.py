@@ -363,3 +363,13 @@ def test_a_re_application_that_changes_an_award_replaces_its_credential(signing_
     assert api.verify_credential(new_token, SITE)["status"] == "valid"
     assert api.reapply_course_credits(COURSE_ID, acting_user=staff_user, reason="Again") == 0
     assert api.verify_credential(new_token, SITE)["status"] == "valid"  # nothing changed: nothing replaced
+
+
+def test_the_platform_s_lazy_site_name_goes_into_the_credential_as_text(signing_key, award, settings):
+    """Found in openedx-platform: its PLATFORM_NAME is a gettext_lazy string, which JSON cannot hold."""
+    from django.utils.translation import gettext_lazy  # pylint: disable=import-outside-toplevel
+
+    settings.PLATFORM_NAME = gettext_lazy("Lazy Academy")
+    credential, _token = api.get_award_credential(award.uuid, SITE)
+    assert credential["issuer"]["name"] == "Lazy Academy"
+    assert api.issuer_profile(SITE)["name"] == "Lazy Academy"

@@ -2,6 +2,7 @@
 Views of the Open Badges 3.0 credentials (docs/decisions/0010): an award's credential, a learner's
 record, the issuer and its keys, the status lists, and a verifier anyone can call.
 """
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
@@ -41,6 +42,18 @@ class VCJWTParser(JWTParser):
     media_type = JWT_MEDIA_TYPE
 
 
+def wanted_format(request):
+    """
+    ``?format=`` as the caller wrote it, else what content negotiation chose: the platform sets
+    REST_FRAMEWORK["URL_FORMAT_OVERRIDE"] to None, so DRF itself never reads ``?format=`` there.
+    """
+    return request.query_params.get("format") or request.accepted_renderer.format
+
+
+def jwt_response(token):
+    return HttpResponse(token, content_type=f"{JWT_MEDIA_TYPE}; charset=utf-8")
+
+
 class PublicCredentialView(CreditsAPIView):
     """Anyone may read: no authentication, so no CSRF either."""
 
@@ -66,7 +79,7 @@ class AwardCredentialView(PublicCredentialView):
                                                  503: OpenApiResponse(s.ErrorSerializer), **ERRORS})
     def get(self, request, award_uuid):
         credential, token = api.get_award_credential(award_uuid, api.site_root(request))
-        return Response(token if request.accepted_renderer.format == "jwt" else credential)
+        return jwt_response(token) if wanted_format(request) == "jwt" else Response(credential)
 
 
 class LearnerRecordView(CreditsAPIView):
@@ -104,7 +117,7 @@ class StatusListView(PublicCredentialView):
                                                  503: OpenApiResponse(s.ErrorSerializer), **ERRORS})
     def get(self, request, list_id):
         found = api.get_status_list(list_id, api.site_root(request))
-        response = Response(found["jwt"] if request.accepted_renderer.format == "jwt" else found["credential"])
+        response = Response(found["credential"]) if wanted_format(request) == "json" else jwt_response(found["jwt"])
         response["Cache-Control"] = "public, max-age=300"
         return response
 

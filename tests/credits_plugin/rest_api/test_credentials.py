@@ -116,3 +116,18 @@ def test_patching_a_type_that_is_not_an_id_is_a_404(client, staff_user, body):
     client.force_authenticate(staff_user)
     response = client.patch(f"{API}/credit-types/pages/", body, format="json")
     assert response.status_code == 404 and response.json()["error_code"] == "not_found"
+
+
+@pytest.mark.parametrize("override", ["format", None])
+def test_format_is_read_as_the_platform_configures_drf(client, signing_key, award, settings, override):
+    """openedx-platform sets URL_FORMAT_OVERRIDE to None: ?format= must work without DRF reading it."""
+    settings.REST_FRAMEWORK = {**getattr(settings, "REST_FRAMEWORK", {}), "URL_FORMAT_OVERRIDE": override}
+    as_jwt = client.get(f"{API}/awards/{award.uuid}/credential/?format=jwt")
+    assert as_jwt.status_code == 200 and as_jwt["Content-Type"].startswith("application/vc+jwt")
+    assert as_jwt.content.count(b".") == 2
+    by_accept = client.get(f"{API}/awards/{award.uuid}/credential/", HTTP_ACCEPT="application/vc+jwt")
+    assert by_accept["Content-Type"].startswith("application/vc+jwt")
+    assert client.get(f"{API}/awards/{award.uuid}/credential/")["Content-Type"] == "application/json"
+    assert client.get(f"{API}/status-lists/1/")["Content-Type"].startswith("application/vc+jwt")
+    listed = client.get(f"{API}/status-lists/1/?format=json")
+    assert listed["Content-Type"] == "application/json" and listed.json()["type"][1] == "BitstringStatusListCredential"
