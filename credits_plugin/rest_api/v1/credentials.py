@@ -47,7 +47,7 @@ def wanted_format(request):
     ``?format=`` as the caller wrote it, else what content negotiation chose: the platform sets
     REST_FRAMEWORK["URL_FORMAT_OVERRIDE"] to None, so DRF itself never reads ``?format=`` there.
     """
-    return request.query_params.get("format") or request.accepted_renderer.format
+    return (request.query_params.get("format") or request.accepted_renderer.format or "").lower()
 
 
 def jwt_response(token):
