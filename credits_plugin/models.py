@@ -588,14 +588,18 @@ class IssuedCredential(models.Model):
     awards): an entry whose award is gone, revoked, re-awarded or superseded reads as revoked in
     the published list.
 
-    .. pii: The issued credential holds a salted hash of the learner's email; retirement empties it.
-    .. pii_types: email_address
+    .. pii: The issued credential holds a salted hash of the learner's email, and the learner (user
+       foreign key); retirement empties both, replaced credentials included.
+    .. pii_types: email_address, id
     .. pii_retirement: local_api
     """
 
     uuid = models.UUIDField(_("credential id"), default=uuid.uuid4, unique=True, editable=False)
     award = models.ForeignKey(AwardedCredit, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="credentials")
+    # Whose it is, also once it is detached from its award (replaced): retirement empties them all.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
     awarded_at = models.DateTimeField(_("awarded at"))
     status_list = models.PositiveIntegerField(_("status list"))
     status_index = models.PositiveIntegerField(_("index in the status list"))

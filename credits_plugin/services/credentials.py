@@ -143,6 +143,9 @@ def activate_key(key_id):
         raise CreditsConflict(_("The key {key_id} was revoked: it can never sign again.").format(key_id=key_id))
     if key.status == CredentialSigningKey.ACTIVE:
         raise CreditsConflict(_("The key {key_id} already signs.").format(key_id=key_id))
+    if key.expires_at is not None and key.expires_at <= timezone.now():
+        raise CreditsConflict(_("The key {key_id} expired on {date}: generate a new one.").format(
+            key_id=key_id, date=key.expires_at.date().isoformat()))
     private = configured_private_key(key.key_id)
     if private is None:
         raise CreditsValidationError(_(
@@ -201,8 +204,8 @@ def _signing_key(key_id):
     """``(key_id, private key, algorithm)`` of the active key; CreditsUnavailable when none can sign."""
     if not key_id:
         raise CreditsUnavailable(_(
-            "This site does not sign credentials yet: an operator generates and activates a key with the "
-            "credential_keys command."))
+            "No key signs credentials on this site now (none is active, or the active one expired): an "
+            "operator generates and activates one with the credential_keys command."))
     private = configured_private_key(key_id)
     if private is None:
         raise CreditsUnavailable(_(
@@ -217,7 +220,9 @@ def credentials_available():
 
 
 def _active_key_id():
-    return CredentialSigningKey.objects.filter(status=CredentialSigningKey.ACTIVE).values("key_id")[:1]
+    """The key that signs: the active one, unless it has expired (what it signed would read expired at once)."""
+    return (CredentialSigningKey.objects.filter(status=CredentialSigningKey.ACTIVE)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())).values("key_id")[:1])
 
 
 def _sign(payload, site, key_id):
@@ -311,7 +316,8 @@ def _issue(award, site):
         try:
             with transaction.atomic():
                 IssuedCredential.objects.create(
-                    uuid=credential_id, award=award, awarded_at=award.awarded_at, status_list=status_list,
+                    uuid=credential_id, award=award, user_id=award.user_id, awarded_at=award.awarded_at,
+                    status_list=status_list,
                     status_index=index, credential=canonical_json(credential))
             return credential
         except IntegrityError:
@@ -438,6 +444,7 @@ def _revoked_slots(number):
     slots = (IssuedCredential.objects.filter(status_list=number).filter(Q(award__isnull=True) | ~standing)
              .annotate(slot=F("status_index"), key=Value("")).order_by().values_list("slot", "key"))
     key = (CredentialSigningKey.objects.filter(status=CredentialSigningKey.ACTIVE).order_by()
+           .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
            .annotate(slot=Value(-1), key=F("key_id")).values_list("slot", "key"))
     rows = [(int(slot), key) for slot, key in slots.union(key, all=True)]  # MariaDB's union gives decimals
     return [slot for slot, _key in rows if slot >= 0], next((key for slot, key in rows if slot < 0), None)
@@ -527,7 +534,15 @@ def verify(submitted, site):
     """
     ``{"status": valid|revoked|expired|invalid, "reason", ...}`` of a submitted credential: a
     VC-JWT (text), an ``EnvelopedVerifiableCredential``, or an OpenBadgeCredential in JSON.
+    Whatever is sent, the answer is one of those: nothing submitted raises.
     """
+    try:
+        return _verify(submitted, site)
+    except RecursionError:  # JSON nested deeper than Python parses (in the body, or a JWT's parts)
+        return _answer(INVALID, _("This is neither a credential in JSON nor a JWT."))
+
+
+def _verify(submitted, site):
     if isinstance(submitted, str):
         text = submitted.strip()
         if text.startswith("{"):
@@ -607,7 +622,8 @@ def _issued(credential_id):
 
 
 def _verify_json(credential, site):  # pylint: disable=unused-argument
-    if "OpenBadgeCredential" not in (credential.get("type") or []):
+    types = credential.get("type")
+    if not isinstance(types, list) or "OpenBadgeCredential" not in types:
         return _answer(INVALID, _("This is not an Open Badges credential."))
     issued = _issued(credential.get("id"))
     if issued is None or not issued.credential:

@@ -2,6 +2,7 @@
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 
 from credits_plugin.models import (
     AwardedCredit,
@@ -56,7 +57,8 @@ def retire_learner(user_id):
     # Issued credentials stay (their status-list slots must read revoked once the awards are gone),
     # emptied of the salted hash of the learner's email.
     award_ids = list(AwardedCredit.objects.filter(user_id=user_id).values_list("id", flat=True))
-    IssuedCredential.objects.filter(award_id__in=award_ids).update(credential="", award=None)
+    IssuedCredential.objects.filter(Q(award_id__in=award_ids) | Q(user_id=user_id)).update(
+        credential="", award=None, user=None)
     forget_award_status(award_ids)
     removed, _details = AwardedCredit.objects.filter(user_id=user_id).delete()
     AwardedCredit.objects.filter(awarded_by_id=user_id).update(awarded_by=None)

@@ -27,7 +27,11 @@ def award_page(request, award_uuid):
         if error:
             context["verify_error"], status = error, 400
         else:
-            context["verification"] = api.verify_credential(submitted, api.site_root(request))
+            verification = api.verify_credential(submitted, api.site_root(request))
+            context["verification"] = verification
+            # A credential of another award checks out on its own, not as this page's award.
+            other = verification.get("award")
+            context["other_award"] = other if other and other != str(award.uuid) else None
         context["submitted"] = request.POST.get("credential", "")[:MAX_CREDENTIAL_BYTES]
     response = render_page(request, "credits_plugin/pages/award.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"

@@ -373,3 +373,37 @@ def test_the_platform_s_lazy_site_name_goes_into_the_credential_as_text(signing_
     credential, _token = api.get_award_credential(award.uuid, SITE)
     assert credential["issuer"]["name"] == "Lazy Academy"
     assert api.issuer_profile(SITE)["name"] == "Lazy Academy"
+
+
+def test_retirement_empties_replaced_credentials_too(signing_key, award, learner, staff_user):
+    """Found in review: a credential detached from its award by a re-application kept the email's hash."""
+    api.get_award_credential(award.uuid, SITE)
+    api.set_course_settings(COURSE_ID, enabled=True, credits=[{"credit": award.credit_id, "amount": "3.00"}])
+    api.reapply_course_credits(COURSE_ID, acting_user=staff_user, reason="Amount corrected")
+    api.get_award_credential(award.uuid, SITE)
+    assert IssuedCredential.objects.filter(award__isnull=True, user=learner).count() == 1  # the replaced one
+    api.retire_learner(learner.pk)
+    assert list(IssuedCredential.objects.values_list("credential", "user_id", "award_id")) == [("", None, None)] * 2
+
+
+@pytest.mark.parametrize("submitted", [
+    '{"a":' * 100_000 + "1" + "}" * 100_000,
+    base64.urlsafe_b64encode(b"[" * 100_000 + b"]" * 100_000).decode().rstrip("=") + ".e30.c2ln",
+    {"type": 5, "id": "urn:uuid:x"},
+    {"type": "OpenBadgeCredential"},
+    "eyJ" + "W" * 50,
+    "",
+])
+def test_whatever_is_submitted_the_verifier_answers_invalid(submitted):
+    assert api.verify_credential(submitted, SITE)["status"] == "invalid"
+
+
+def test_an_expired_key_neither_signs_nor_activates(signing_key, award, settings):
+    CredentialSigningKey.objects.filter(key_id="key-one").update(expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(api.CreditsUnavailable, match="the active one expired"):
+        api.get_award_credential(award.uuid, SITE)
+    assert not api.credentials_available()
+    _key, pem = api.generate_signing_key("EdDSA", "old-key", expires_at=timezone.now() - timedelta(days=1))
+    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"old-key": pem}
+    with pytest.raises(api.CreditsConflict, match="expired on"):
+        api.activate_signing_key("old-key")

@@ -133,6 +133,11 @@ class VerifyCredentialView(PublicCredentialView):
 
     @documented(request=OpenApiTypes.OBJECT, responses={200: s.VerificationSerializer, **ERRORS})
     def post(self, request):
+        try:
+            request.data  # noqa: B018  parsed here, where a body nested too deep can be answered
+        except RecursionError as exc:
+            raise api.CreditsValidationError("This JSON is nested too deeply to be a credential.", field_errors={
+                "non_field_errors": ["This JSON is nested too deeply to be a credential."]}) from exc
         if not request.data:
             raise api.CreditsValidationError("Send a credential in JSON or a JWT.", field_errors={
                 "non_field_errors": ["Send a credential in JSON or a JWT."]})

@@ -134,3 +134,9 @@ def test_format_is_read_as_the_platform_configures_drf(client, signing_key, awar
     assert client.get(f"{API}/status-lists/1/")["Content-Type"].startswith("application/vc+jwt")
     listed = client.get(f"{API}/status-lists/1/?format=json")
     assert listed["Content-Type"] == "application/json" and listed.json()["type"][1] == "BitstringStatusListCredential"
+
+
+def test_a_body_nested_too_deep_is_a_400(client):
+    response = client.post(f"{API}/credentials/verify/", "[" * 100_000 + "]" * 100_000,
+                           content_type="application/json")
+    assert response.status_code == 400 and "nested too deeply" in response.json()["developer_message"]

@@ -130,3 +130,14 @@ def test_an_empty_or_oversized_check_is_refused_with_a_sentence(award):
     big = SimpleUploadedFile("big.json", b"{" + b" " * (300 * 1024) + b"}")
     response = Client().post(f"/credits/awards/{award.uuid}/", {"credential_file": big})
     assert response.status_code == 400 and "larger than a credential can be" in response.content.decode()
+
+
+def test_a_credential_of_another_award_is_told_apart(award, signing_key, course_key):
+    other_learner = UserFactory(username="ola", email="ola@example.com")
+    other = api.award_course_credits(other_learner, COURSE_ID).created[0]
+    client = Client()
+    token = client.get(f"/api/credits/v1/awards/{other.uuid}/credential/?format=jwt").content.decode()
+    html = client.post(f"/credits/awards/{award.uuid}/", {"credential": token}).content.decode()
+    assert "Valid." in html and "it is of another award" in html and f"/credits/awards/{other.uuid}/" in html
+    own = client.get(f"/api/credits/v1/awards/{award.uuid}/credential/?format=jwt").content.decode()
+    assert "another award" not in client.post(f"/credits/awards/{award.uuid}/", {"credential": own}).content.decode()
