@@ -5,6 +5,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def fill_users(apps, schema_editor):
+    """Credentials issued before 0012 learn their learner from their award, while they still have it."""
+    IssuedCredential = apps.get_model("credits_plugin", "IssuedCredential")
+    AwardedCredit = apps.get_model("credits_plugin", "AwardedCredit")
+    IssuedCredential.objects.filter(award__isnull=False, user__isnull=True).update(
+        user_id=models.Subquery(AwardedCredit.objects.filter(pk=models.OuterRef("award_id")).values("user_id")[:1]))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,4 +26,5 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(fill_users, migrations.RunPython.noop),
     ]

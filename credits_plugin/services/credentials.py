@@ -600,6 +600,8 @@ def _verify_jwt(token):
     issued = _issued(credential.get("id") or payload.get("jti"))
     if issued is None:
         return _answer(INVALID, _("This site never issued a credential with this id."))
+    if not issued.credential:  # emptied when its learner was retired: signed by this site, and gone
+        return _answer(REVOKED, _("The award no longer exists."), issued)
     if canonical_json(_without_jwt_claims(credential)) != issued.credential:
         return _answer(INVALID, _("It differs from the credential this site issued under this id."), issued)
     if key.expires_at and key.expires_at <= timezone.now():
@@ -626,8 +628,10 @@ def _verify_json(credential, site):  # pylint: disable=unused-argument
     if not isinstance(types, list) or "OpenBadgeCredential" not in types:
         return _answer(INVALID, _("This is not an Open Badges credential."))
     issued = _issued(credential.get("id"))
-    if issued is None or not issued.credential:
+    if issued is None:
         return _answer(INVALID, _("This site never issued a credential with this id."))
+    if not issued.credential:  # emptied when its learner was retired: nothing left to compare it with
+        return _answer(REVOKED, _("The award no longer exists."), issued)
     stored = json.loads(issued.credential)
     changed = sorted(k for k in set(stored) | set(credential) if k != "proof" and stored.get(k) != credential.get(k))
     if changed:
