@@ -6,6 +6,7 @@ Every door (REST, Studio page, admin, XBlock, commands) reaches these through
 ``CreditsValidationError`` before anything is written.
 """
 import unicodedata
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import get_format, number_format
@@ -269,3 +270,14 @@ def check_one_per_type(designated_credits, errors, field="credits"):
             ).format(type=credit_type.name, first=seen[credit_type.pk].name, second=credit.name))
         else:
             seen[credit_type.pk] = credit
+
+
+def parse_public_id(value):
+    """
+    An award's public id as a UUID; a malformed one becomes a fresh random UUID, which matches
+    nothing: the same query and the same "no such award" as an unknown id, so the two cannot be told apart.
+    """
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return uuid.uuid4()

@@ -64,6 +64,23 @@ def default_language():
 
 
 @pytest.fixture
+def make_signing_key(settings):
+    """
+    ``make_signing_key(key_id, algorithm="EdDSA")``: a key generated, its private half added to
+    ``CREDITS_CREDENTIAL_SIGNING_KEYS`` and activated, as an operator does with credential_keys.
+    """
+    from credits_plugin import api  # pylint: disable=import-outside-toplevel
+
+    def make(key_id, algorithm="EdDSA"):
+        key, pem = api.generate_signing_key(algorithm, key_id)
+        settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {**(getattr(settings, "CREDITS_CREDENTIAL_SIGNING_KEYS", None)
+                                                      or {}), key_id: pem}
+        api.activate_signing_key(key_id)
+        return key
+    return make
+
+
+@pytest.fixture
 def course_key():
     StandaloneCourseFactory(course_key=CourseKey.from_string(COURSE_ID), display_name="Credits 101")
     return CourseKey.from_string(COURSE_ID)

@@ -19,7 +19,7 @@ from credits_plugin.services.convert import award_data
 from credits_plugin.services.credentials import forget_award_status
 from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_awarded, announce_revoked
-from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id
+from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key, parse_id, parse_public_id
 
 logger = logging.getLogger(__name__)
 
@@ -298,10 +298,7 @@ def get_award_log(award_uuid):
 
 def _find_award(award_uuid, *, lock=False):
     """The award with this public id; the same CreditsNotFound for a malformed or unknown id."""
-    try:
-        parsed = uuid_module.UUID(str(award_uuid))
-    except (TypeError, ValueError, AttributeError):
-        parsed = uuid_module.uuid4()  # same query, same answer: no telling malformed from unknown ids
+    parsed = parse_public_id(award_uuid)
     queryset = AwardedCredit.objects.select_related("user", "awarded_by", "revoked_by")
     if lock:
         queryset = queryset.select_for_update()

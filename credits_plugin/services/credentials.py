@@ -52,6 +52,7 @@ from credits_plugin.exceptions import (
 from credits_plugin.models import AwardedCredit, CredentialSigningKey, ExternalCredit, IssuedCredential
 from credits_plugin.services.course_cache import forget, read_through
 from credits_plugin.settings import credits_setting
+from credits_plugin.validation import parse_public_id
 
 logger = logging.getLogger(__name__)
 
@@ -260,11 +261,7 @@ def _award_query():
 
 
 def _find_award(award_uuid):
-    try:
-        parsed = uuid_module.UUID(str(award_uuid))
-    except (TypeError, ValueError, AttributeError):
-        parsed = uuid_module.uuid4()  # same query, same answer for a malformed id
-    award = _award_query().filter(uuid=parsed).first()
+    award = _award_query().filter(uuid=parse_public_id(award_uuid)).first()
     if award is None:
         raise CreditsNotFound(_("There is no such award."))
     if award.status != AwardStatus.AWARDED:

@@ -42,11 +42,8 @@ def schema_validator():
 
 
 @pytest.fixture
-def signing_key(settings):
-    key, pem = api.generate_signing_key("EdDSA", "key-one")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"key-one": pem}
-    api.activate_signing_key("key-one")
-    return key
+def signing_key(make_signing_key):
+    return make_signing_key("key-one")
 
 
 @pytest.fixture
@@ -95,10 +92,8 @@ def test_an_independent_library_verifies_the_jwt(signing_key, award):
     assert {k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf")} == credential
 
 
-def test_rs256_keys_sign_too(settings, award):
-    key, pem = api.generate_signing_key("RS256", "rsa-key")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"rsa-key": pem}
-    api.activate_signing_key("rsa-key")
+def test_rs256_keys_sign_too(make_signing_key, award):
+    make_signing_key("rsa-key", "RS256")
     _credential, token = api.get_award_credential(award.uuid, SITE)
     assert jose_jwt.decode(token, jose_keys(), algorithms=["RS256"]).header["alg"] == "RS256"
     assert api.verify_credential(token, SITE)["status"] == "valid"
@@ -407,3 +402,14 @@ def test_an_expired_key_neither_signs_nor_activates(signing_key, award, settings
     settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"old-key": pem}
     with pytest.raises(api.CreditsConflict, match="expired on"):
         api.activate_signing_key("old-key")
+
+
+def test_revoking_the_signing_key_with_the_command_says_nothing_signs_now(signing_key, capsys):
+    call_command("credential_keys", "revoke", "key-one")
+    out = capsys.readouterr().out
+    assert "Revoked the key key-one" in out and "No key signs credentials now" in out
+    assert not api.credentials_available() and api.published_jwks(SITE) == {"keys": []}
+    with pytest.raises(CommandError, match="was already revoked"):
+        call_command("credential_keys", "revoke", "key-one")
+    with pytest.raises(CommandError, match="There is no signing key nope"):
+        call_command("credential_keys", "activate", "nope")

@@ -15,10 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signing_key(settings):
-    _key, pem = api.generate_signing_key("EdDSA", "rest-key")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"rest-key": pem}
-    api.activate_signing_key("rest-key")
+def signing_key(make_signing_key):
+    return make_signing_key("rest-key")
 
 
 @pytest.fixture

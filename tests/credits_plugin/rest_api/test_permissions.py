@@ -103,11 +103,9 @@ CASES = {
 
 @pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
 @pytest.mark.parametrize("case", list(CASES))
-def test_permission_matrix(case, role_index, role, users, structure, as_user, settings):
+def test_permission_matrix(case, role_index, role, users, structure, as_user, make_signing_key):
     method, path, body, expected = CASES[case]
-    _key, pem = api.generate_signing_key("EdDSA", "matrix-key")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"matrix-key": pem}
-    api.activate_signing_key("matrix-key")
+    make_signing_key("matrix-key")
     api.set_course_settings("course-v1:TestX+Off+2026", enabled=False)
     award = api.award_course_credits(users["learner"], COURSE_ID).created[0]
     context = {"structure": structure, "award": award, "role": role}

@@ -87,18 +87,14 @@ def test_the_record_says_how_it_was_awarded_and_the_courses_approval(course_key,
 
 
 @pytest.fixture
-def signing_key(settings):
-    _key, pem = api.generate_signing_key("EdDSA", "page-key")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"page-key": pem}
-    api.activate_signing_key("page-key")
+def signing_key(make_signing_key):
+    return make_signing_key("page-key")
 
 
-def test_the_page_offers_the_credential_only_when_a_key_signs(award, settings):
+def test_the_page_offers_the_credential_only_when_a_key_signs(award, make_signing_key):
     html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
     assert "Portable credential" not in html and "Check a credential" in html
-    _key, pem = api.generate_signing_key("EdDSA", "page-key")
-    settings.CREDITS_CREDENTIAL_SIGNING_KEYS = {"page-key": pem}
-    api.activate_signing_key("page-key")
+    make_signing_key("page-key")
     html = Client().get(f"/credits/awards/{award.uuid}/").content.decode()
     assert f'/api/credits/v1/awards/{award.uuid}/credential/?format=jwt" download="credit-{award.uuid}.jwt"' in html
 
