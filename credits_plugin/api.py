@@ -126,7 +126,15 @@ from credits_plugin.services.structure import (
 from credits_plugin.services.structure import update_credit_type as _update_credit_type
 from credits_plugin.services.triggers import award_on_trigger, course_award_flags, revoke_for_revoked_certificate
 from credits_plugin.settings import credits_setting
-from credits_plugin.validation import amount_from_input, format_amount, parse_course_key, parse_id
+from credits_plugin.validation import (
+    CREDIT_TRANSLATED,
+    TYPE_TRANSLATED,
+    amount_from_input,
+    format_amount,
+    parse_course_key,
+    parse_id,
+    translation_languages,
+)
 
 # (value, label) of the award triggers, for forms.
 AWARD_TRIGGER_CHOICES = AwardTrigger.choices
@@ -136,6 +144,8 @@ __all__ = [
     "AWARD_REPORT_COLUMNS",
     # amounts as people read and type them
     "format_amount",
+    "CREDIT_TRANSLATED",
+    "TYPE_TRANSLATED",
     "amount_from_input",
     # errors
     "CreditsError",
@@ -255,6 +265,7 @@ __all__ = [
     "get_page_base_template",
     "frame_page",
     "get_page_links",
+    "translation_languages",
 ]
 
 

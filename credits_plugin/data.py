@@ -4,12 +4,14 @@ Frozen data objects returned by ``credits_plugin.api``.
 Callers never see models or QuerySets: these are plain, immutable values that
 are safe to cache, to pass to templates and to serialise.
 """
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 from uuid import UUID
 
 import attr
+from django.utils.translation import get_language
 from opaque_keys.edx.keys import CourseKey
 
 CENTS = Decimal("0.01")  # amounts have two places (AwardedCredit.amount, CourseCredit.amount)
@@ -36,6 +38,47 @@ __all__ = [
 ]
 
 
+def localized(translations, field, default):
+    """
+    ``field`` of ``translations`` ({language: {field: text}}) in the active language, else in its
+    generic language ("fr" for "fr-ca"), else ``default`` (the site's default language, held in
+    the model's own columns): the one lookup of every name shown to a person (ADR 0011).
+    """
+    if not translations:
+        return default
+    language = (get_language() or "").lower()
+    if not language:
+        return default
+    for code in (language, language.split("-")[0]):
+        value = (translations.get(code) or {}).get(field)
+        if value:
+            return value
+    return default
+
+
+def _translations():
+    """A data object's translations: excluded from its hash (a dict has none), compared in equality."""
+    return attr.ib(factory=dict, hash=False)
+
+
+def snapshot_translations(credit_translations, type_translations):
+    """
+    What an award keeps of its credit's and type's translations: per language, its
+    ``credit_name``, ``credit_type_name`` and ``unit`` (only those given), languages in order so
+    that equal snapshots are equal text in the database (re-application compares them there).
+    """
+    credit_translations, type_translations = credit_translations or {}, type_translations or {}
+    snapshot = {}
+    for language in sorted(set(credit_translations) | set(type_translations)):
+        credit, credit_type = credit_translations.get(language) or {}, type_translations.get(language) or {}
+        entry = {key: value for key, value in (("credit_name", credit.get("name")),
+                                               ("credit_type_name", credit_type.get("name")),
+                                               ("unit", credit_type.get("unit"))) if value}
+        if entry:
+            snapshot[language] = entry
+    return snapshot
+
+
 @attr.s(frozen=True, auto_attribs=True)
 class CreditTypeData:
     """A credit type (a theme or an accrediting body)."""
@@ -49,6 +92,20 @@ class CreditTypeData:
     is_active: bool
     requires_approval: bool = False
     achievement_type: str = ""
+    translations: dict = _translations()  # {language: {"name", "description", "unit"}}
+
+    @property
+    def display_name(self):
+        """The name in the active language (``name`` is the site's default language)."""
+        return localized(self.translations, "name", self.name)
+
+    @property
+    def display_description(self):
+        return localized(self.translations, "description", self.description)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -61,6 +118,16 @@ class CreditData:
     description: str
     reference_number: str
     is_active: bool
+    translations: dict = _translations()  # {language: {"name", "description"}}
+
+    @property
+    def display_name(self):
+        """The name in the active language (``name`` is the site's default language)."""
+        return localized(self.translations, "name", self.name)
+
+    @property
+    def display_description(self):
+        return localized(self.translations, "description", self.description)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -87,6 +154,13 @@ class CourseCreditData:
     def awards_on(self, day):
         """Whether it awards a learner who passes on ``day`` (a date): approved, and ``day`` inside its dates."""
         return self.is_approved and within(self.valid_from, self.valid_until, day)
+
+
+def json_object(value):
+    """A JSON column's value as a dict, whether the driver gave text (SQLite, MySQL) or a dict already."""
+    if not value:
+        return {}
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 def within(valid_from, valid_until, day):
@@ -142,6 +216,16 @@ class ExternalCreditData:
     award_status: str = ""  # that award's AwardStatus now: "revoked" once staff revoked it
     award_revoked_at: Optional[datetime] = None
     created: Optional[datetime] = None
+    translations: dict = _translations()  # the credit type's: {language: {"name", "description", "unit"}}
+
+    @property
+    def display_credit_type_name(self):
+        """The credit type's name in the active language (``credit_type_name``: the default language)."""
+        return localized(self.translations, "name", self.credit_type_name)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -157,6 +241,7 @@ class AwardSnapshot:
     credit_type_name: str
     unit: str
     reference_number: str
+    translations: dict = _translations()  # snapshot_translations of the credit's and the type's
 
     @classmethod
     def of(cls, designation):
@@ -167,14 +252,20 @@ class AwardSnapshot:
         """
         credit = designation.credit
         return cls.from_values(credit.id, designation.amount, credit.name, credit.credit_type.name,
-                               credit.credit_type.unit, designation.reference_number, credit.reference_number)
+                               credit.credit_type.unit, designation.reference_number, credit.reference_number,
+                               credit.translations, credit.credit_type.translations)
 
     @classmethod
     def from_values(cls, credit_id, amount, credit_name, credit_type_name, unit, course_reference,
-                    credit_reference):
-        """The snapshot of a designation read as plain values (the award task's one read)."""
+                    credit_reference, credit_translations=None, type_translations=None):
+        """
+        The snapshot of a designation read as plain values (the award task's one read, whose
+        translations may arrive as the database's JSON text).
+        """
         return cls(credit_id=credit_id, amount=Decimal(str(amount)).quantize(CENTS), credit_name=credit_name,
-                   credit_type_name=credit_type_name, unit=unit, reference_number=course_reference or credit_reference)
+                   credit_type_name=credit_type_name, unit=unit, reference_number=course_reference or credit_reference,
+                   translations=snapshot_translations(json_object(credit_translations),
+                                                      json_object(type_translations)))
 
     def as_fields(self):
         """The snapshot as ``AwardedCredit`` field values (``credit_id``, ``amount``, names...)."""
@@ -222,10 +313,25 @@ class AwardData:
     # A credit earned elsewhere (source "external") has no course: course_key and credit_id are
     # None, course_name is "" and provider names where it was earned (read where learners' awards are).
     provider: str = ""
+    # The snapshot's names in other languages (snapshot_translations): the display_ names read them.
+    translations: dict = _translations()
 
     @property
     def is_external(self):
         return self.source == "external"
+
+    @property
+    def display_credit_name(self):
+        """The credit's name as awarded, in the active language (``credit_name``: the default language)."""
+        return localized(self.translations, "credit_name", self.credit_name)
+
+    @property
+    def display_credit_type_name(self):
+        return localized(self.translations, "credit_type_name", self.credit_type_name)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -245,6 +351,16 @@ class TypeTotalData:
     credit_type: str
     unit: str
     amount: Decimal
+    translations: dict = _translations()  # {language: {"credit_type", "unit"}}
+
+    @property
+    def display_credit_type(self):
+        """The type's name in the active language (``credit_type``: the default language)."""
+        return localized(self.translations, "credit_type", self.credit_type)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -256,6 +372,20 @@ class CreditTotalData:
     credit_type: str
     unit: str
     amount: Decimal
+    translations: dict = _translations()  # {language: {"credit_name", "credit_type", "unit"}}
+
+    @property
+    def display_credit_name(self):
+        """The credit's name in the active language (``credit_name``: the default language)."""
+        return localized(self.translations, "credit_name", self.credit_name)
+
+    @property
+    def display_credit_type(self):
+        return localized(self.translations, "credit_type", self.credit_type)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -300,6 +430,20 @@ class PublicAwardData:
     source_label: str = ""  # the same, in words
     approved_from: Optional[date] = None  # the course's approval by the accrediting body, for accredited credits
     approved_until: Optional[date] = None
+    translations: dict = _translations()  # the award's (snapshot_translations)
+
+    @property
+    def display_credit_name(self):
+        """The credit's name as awarded, in the active language (``credit_name``: the default language)."""
+        return localized(self.translations, "credit_name", self.credit_name)
+
+    @property
+    def display_credit_type_name(self):
+        return localized(self.translations, "credit_type_name", self.credit_type_name)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)

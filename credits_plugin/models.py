@@ -87,6 +87,11 @@ class CreditType(TimeStampedModel):
         verbose_name=_("approvers"),
         help_text=_("Members of this group may approve courses' credits of this type; global staff always may."),
     )
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True,
+        help_text=_('The name, description and unit in other languages: {"fr": {"name": ..., "description": ..., '
+                    '"unit": ...}}. The fields above hold the site\'s default language.'),
+    )
     is_active = models.BooleanField(
         _("active"), default=True,
         help_text=_("Archived types cannot be newly designated; existing designations and awards keep working."),
@@ -117,6 +122,11 @@ class Credit(TimeStampedModel):
     reference_number = models.CharField(
         _("reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="",
         help_text=_("The accrediting body's number for this credit; required when the type requires one."),
+    )
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True,
+        help_text=_('The name and description in other languages: {"fr": {"name": ..., "description": ...}}. '
+                    'The fields above hold the site\'s default language.'),
     )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -233,6 +243,8 @@ class AwardedCredit(models.Model):
     credit_type_name = models.CharField(_("credit type name"), max_length=MAX_NAME_LENGTH)
     unit = models.CharField(_("unit"), max_length=MAX_UNIT_LENGTH)
     reference_number = models.CharField(_("reference number"), max_length=MAX_REFERENCE_LENGTH, blank=True, default="")
+    # The snapshot's names in other languages: {"fr": {"credit_name": ..., "credit_type_name": ..., "unit": ...}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=AWARD_SOURCES)
     status = models.CharField(_("status"), max_length=20, choices=AWARD_STATUSES, default=AwardStatus.AWARDED)
     awarded_at = models.DateTimeField(_("awarded at"), db_index=True)

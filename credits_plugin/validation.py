@@ -182,6 +182,8 @@ def clean_type_fields(data, errors):
         cleaned["approvers"] = _clean_group(data["approvers"], errors)
     if "achievement_type" in data:
         cleaned["achievement_type"] = clean_achievement_type(data["achievement_type"], errors)
+    if "translations" in data:
+        cleaned["translations"] = clean_translations(data["translations"], errors, TYPE_TRANSLATED)
     return cleaned
 
 
@@ -217,6 +219,67 @@ def _clean_group(value, errors):
     return group
 
 
+def translation_languages(every=False):
+    """
+    ``[(code, name)]`` of the languages names are translated into (ADR 0011), those the admin
+    offers: ``CREDITS_TRANSLATION_LANGUAGES`` where set, else every language of ``LANGUAGES`` but
+    the default one, whose names are the models' own columns. ``every``: those and every other
+    language of ``LANGUAGES``, all that a translation may be given in.
+    """
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.settings import credits_setting  # pylint: disable=import-outside-toplevel
+
+    default = (settings.LANGUAGE_CODE or "").lower()
+    names = {code.lower(): str(name) for code, name in getattr(settings, "LANGUAGES", ())}
+    chosen = [str(code).lower() for code in credits_setting("CREDITS_TRANSLATION_LANGUAGES") or ()]
+    codes = [*chosen, *names] if every else chosen or list(names)
+    return [(code, names.get(code, code)) for code in dict.fromkeys(codes) if code != default]
+
+
+# What each model's translations may hold, with each text's length limit.
+TYPE_TRANSLATED = {"name": MAX_NAME_LENGTH, "description": MAX_DESCRIPTION_LENGTH, "unit": MAX_UNIT_LENGTH}
+CREDIT_TRANSLATED = {"name": MAX_NAME_LENGTH, "description": MAX_DESCRIPTION_LENGTH}
+
+
+def clean_translations(value, errors, translated):
+    """
+    ``{language: {field: text}}`` for the fields of ``translated`` (``TYPE_TRANSLATED`` or
+    ``CREDIT_TRANSLATED``), in the languages of ``translation_languages()``: texts are stripped and
+    checked as the default language's are, blank ones dropped (the default language shows instead).
+    """
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        errors.add("translations", _('Send the translations as {"fr": {"name": "..."}}.'))
+        return {}
+    languages = dict(translation_languages(every=True))
+    cleaned = {}
+    for language in sorted(value, key=str):
+        code = str(language).strip().lower()
+        field = f"translations.{language}"
+        if code not in languages:
+            errors.add(field, _("'{code}' is not one of the site's other languages ({codes}).").format(
+                code=language, codes=", ".join(languages) or _("none")))
+            continue
+        texts = value[language]
+        if not isinstance(texts, dict):
+            errors.add(field, _('Send the texts of a language as {"name": "..."}.'))
+            continue
+        for name in sorted(set(texts) - set(translated), key=str):
+            errors.add(f"{field}.{name}", _("This cannot be translated."))
+        entry = {}
+        for name, max_length in translated.items():
+            if name in texts:
+                text = clean_text(texts[name], errors, f"{field}.{name}", max_length=max_length,
+                                  multiline=name == "description")
+                if text:
+                    entry[name] = text
+        if entry:
+            cleaned[code] = entry
+    return cleaned
+
+
 def clean_credit_fields(data, errors):
     """Clean the editable fields of a credit (only those present in ``data``)."""
     cleaned = {}
@@ -231,6 +294,8 @@ def clean_credit_fields(data, errors):
                                                  max_length=MAX_REFERENCE_LENGTH)
     if "is_active" in data:
         cleaned["is_active"] = clean_bool(data["is_active"], errors, "is_active")
+    if "translations" in data:
+        cleaned["translations"] = clean_translations(data["translations"], errors, CREDIT_TRANSLATED)
     return cleaned
 
 

@@ -107,10 +107,10 @@ def designation_dict(designation):
     credit = designation.credit
     return {
         "credit_id": credit.id,
-        "name": credit.name,
-        "credit_type": credit.credit_type.name,
+        "name": credit.display_name,
+        "credit_type": credit.credit_type.display_name,
         "amount": amount_text(designation.amount),
-        "unit": credit.credit_type.unit,
+        "unit": credit.credit_type.display_unit,
         "reference_number": designation.effective_reference_number,
     }
 
@@ -120,10 +120,10 @@ def award_dict(award):
     return {
         "uuid": str(award.uuid),
         "credit_id": award.credit_id,
-        "name": award.credit_name,
-        "credit_type": award.credit_type_name,
+        "name": award.display_credit_name,
+        "credit_type": award.display_credit_type_name,
         "amount": amount_text(award.amount),
-        "unit": award.unit,
+        "unit": award.display_unit,
         "reference_number": award.reference_number,
         "status": award.status,
         "awarded_at": award.awarded_at.isoformat() if award.awarded_at else None,

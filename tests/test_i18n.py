@@ -42,7 +42,7 @@ NOT_SCANNED = ("demo/", "tests/", "bench/", "frontend/", "tutor/")
 # %(name)s, %s, %d; {name}; and HTML tags: each must come back unchanged in the translation.
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}|</?[a-z]+(?:\s[^>]*)?>")
 # Words French writes the same way; any other msgstr equal to its msgid was left in English.
-SAME_IN_FRENCH = {"Total", "Type", "Page", "Studio", "description", "action"}
+SAME_IN_FRENCH = {"Total", "Type", "Page", "Studio", "description", "Description", "action"}
 
 
 # A tiny .po reader: enough for the catalogs this project writes.

@@ -50,6 +50,8 @@ def show_api_error(form, error, field_map=None):
         return
     for key, field_messages in error.field_errors.items():
         field = field_map.get(key, key)
+        if field.startswith("translations."):  # "translations.fr.name": the field "tr_fr_name" of TranslationFields
+            field = "tr_" + field[len("translations."):].replace(".", "_")
         target = field if field in form.fields else None
         for message in field_messages:
             form.add_error(target, message)

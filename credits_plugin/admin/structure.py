@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,75 @@ TYPE_FIELDS = ("name", "unit", "description", "requires_reference_number", "allo
 CREDIT_FIELDS = ("name", "description", "reference_number", "is_active")
 
 
+TRANSLATION_PREFIX = "tr_"
+
+
+class TranslationFields:
+    """
+    A form's fields for the translations of a type's or a credit's texts, one per language and
+    text ("Name (French)"), packed into ``cleaned_data["translations"]`` for the API, which checks
+    them (ADR 0011). Languages not shown (``CREDITS_TRANSLATION_LANGUAGES``) keep what they hold.
+    """
+
+    translated = ()  # of the model's field names
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = self.instance.translations or {}
+        for name in self.fields:
+            if name.startswith(TRANSLATION_PREFIX):
+                code, field = name[len(TRANSLATION_PREFIX):].rsplit("_", 1)
+                self.initial.setdefault(name, (saved.get(code) or {}).get(field, ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        translations = {code: dict(texts) for code, texts in (self.instance.translations or {}).items()}
+        for name in self.fields:
+            if name.startswith(TRANSLATION_PREFIX):
+                code, field = name[len(TRANSLATION_PREFIX):].rsplit("_", 1)
+                translations.setdefault(code, {})[field] = cleaned.get(name) or ""
+        cleaned["translations"] = translations
+        return cleaned
+
+    def translations_changed(self):
+        return any(name.startswith(TRANSLATION_PREFIX) for name in self.changed_data)
+
+
+def with_translation_fields(form_class):
+    """``form_class`` with a field per language of ``api.translation_languages()`` and translated text."""
+    labels = {"name": _("Name"), "description": _("Description"), "unit": _("Unit")}
+    fields = {}
+    for code, language in api.translation_languages():
+        for field in form_class.translated:
+            fields[f"{TRANSLATION_PREFIX}{code}_{field}"] = forms.CharField(
+                label=format_lazy("{field} ({language})", field=labels[field], language=language), required=False,
+                strip=False, widget=forms.Textarea(attrs={"rows": 2}) if field == "description" else None)
+    return type(form_class.__name__, (form_class,), fields)
+
+
+class TranslatedAdminMixin:
+    """The admin of a model with translations: its form gets the fields, shown in a fieldset of their own."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = with_translation_fields(self.form)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:
+            return fieldsets
+        fields = list(fieldsets[0][1]["fields"])
+        translated = [name for name in fields if name.startswith(TRANSLATION_PREFIX)]
+        if not translated:
+            return fieldsets
+        return [(None, {"fields": [name for name in fields if name not in translated]}),
+                (_("In other languages"), {
+                    "fields": translated,
+                    "description": _("Shown to learners whose language this is; left empty, the text above "
+                                     "shows. Awards keep the names they were earned under, in every language."),
+                })]
+
+
 def no_changes_message():
     return gettext("Nothing was saved: correct the errors above.")
 
@@ -30,12 +100,15 @@ def no_changes_message():
 def _changes(form, names):
     """The fields of ``names`` the operator changed (all of them for a new row)."""
     changed = names if form.instance.pk is None else [name for name in form.changed_data if name in names]
+    if "translations" in names and form.instance.pk is not None and getattr(form, "translations_changed", bool)():
+        changed = [*changed, "translations"]
     return {name: form.cleaned_data[name] for name in changed if name in form.cleaned_data}
 
 
-class CreditTypeForm(ApiCheckedForm):
+class CreditTypeForm(TranslationFields, ApiCheckedForm):
     """The type's own fields; the credits inline validates the whole page with it."""
 
+    translated = tuple(api.TYPE_TRANSLATED)
     api_fields = ("name", "unit", "description")
 
     class Meta:
@@ -85,7 +158,7 @@ class TypePageSave:
             return None
 
     def _save_type(self, user):
-        changes = _changes(self.type_form, TYPE_FIELDS)
+        changes = _changes(self.type_form, TYPE_FIELDS + ("translations",))
         if self.type_id is None:
             saved = self._call(None, api.create_credit_type, user=user, **changes)
             self.type_id = saved.id if saved else None
@@ -158,7 +231,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(CreditType)
-class CreditTypeAdmin(DeleteThroughApiMixin, HistoryAdmin):
+class CreditTypeAdmin(TranslatedAdminMixin, DeleteThroughApiMixin, HistoryAdmin):
     form = CreditTypeForm
     inlines = [CreditInline]
     list_display = ("name", "unit", "requires_reference_number", "allow_multiple_per_course", "requires_approval",
@@ -209,8 +282,9 @@ class CreditTypeAdmin(DeleteThroughApiMixin, HistoryAdmin):
         formset.deleted_objects = page.deleted
 
 
-class CreditForm(ApiCheckedForm):
+class CreditForm(TranslationFields, ApiCheckedForm):
     api_fields = ("name", "description", "reference_number")
+    translated = tuple(api.CREDIT_TRANSLATED)
 
     class Meta:
         model = Credit
@@ -226,9 +300,9 @@ class CreditForm(ApiCheckedForm):
 
     def save_through_api(self, user):
         if self.instance.pk is None:
-            fields = {name: self.cleaned_data.get(name) for name in CREDIT_FIELDS}
+            fields = {name: self.cleaned_data.get(name) for name in CREDIT_FIELDS + ("translations",)}
             return api.create_credit(credit_type_id=self.cleaned_data["credit_type"].pk, user=user, **fields).id
-        changes = _changes(self, ("credit_type",) + CREDIT_FIELDS)
+        changes = _changes(self, ("credit_type",) + CREDIT_FIELDS + ("translations",))
         if "credit_type" in changes:
             changes["credit_type_id"] = changes.pop("credit_type").pk
         if changes:
@@ -237,7 +311,7 @@ class CreditForm(ApiCheckedForm):
 
 
 @admin.register(Credit)
-class CreditAdmin(DeleteThroughApiMixin, ApiSavedAdminMixin, HistoryAdmin):
+class CreditAdmin(TranslatedAdminMixin, DeleteThroughApiMixin, ApiSavedAdminMixin, HistoryAdmin):
     form = CreditForm
     list_display = ("name", "credit_type", "reference_number", "is_active")
     list_filter = ("credit_type", "is_active")

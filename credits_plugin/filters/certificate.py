@@ -48,10 +48,10 @@ def _learner_awards(course_key, user_id):
 def _award_item(award):
     return {
         "uuid": str(award.uuid),
-        "credit_name": award.credit_name,
-        "credit_type_name": award.credit_type_name,
+        "credit_name": award.display_credit_name,
+        "credit_type_name": award.display_credit_type_name,
         "amount": str(award.amount),
-        "unit": award.unit,
+        "unit": award.display_unit,
         "reference_number": award.reference_number,
         "awarded_at": award.awarded_at.isoformat(),
         "verification_url": f"/credits/awards/{award.uuid}/",

@@ -9,6 +9,7 @@ What the filter steps share.
 """
 import functools
 import logging
+import unicodedata
 from decimal import Decimal
 
 import crum
@@ -113,7 +114,12 @@ def credit_line(name, type_name, amount, unit, reference_number=""):
 
 def in_card_order(items):
     """Credit items (dicts with credit_type_name and credit_name) in the order every surface lists them."""
-    return sorted(items, key=lambda item: (item["credit_type_name"].casefold(), item["credit_name"].casefold()))
+    return sorted(items, key=lambda item: (sort_key(item["credit_type_name"]), sort_key(item["credit_name"])))
+
+
+def sort_key(name):
+    """A name as people sort it in any language: case and accents aside ("Éthique" before "Tax")."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(char))
 
 
 def course_card(course_key):

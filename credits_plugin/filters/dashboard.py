@@ -42,7 +42,8 @@ class DashboardCredits(PipelineStep):
         summary = api.get_learner_summary(user, with_awards=False)
         if not summary.totals:
             return {}
-        totals = [{"credit_type": t.credit_type, "unit": t.unit, "amount": str(t.amount)} for t in summary.totals]
+        totals = [{"credit_type": t.display_credit_type, "unit": t.display_unit, "amount": str(t.amount)}
+                  for t in summary.totals]
         data = {"totals": totals, "summary_url": LEARNER_SUMMARY_PATH}
         new_context = dict(context)
         new_context["course_credits_summary"] = data

@@ -56,9 +56,9 @@ def _earned_by_course(user):
     earned = {}
     for award in api.list_learner_awards(user, status=AwardStatus.AWARDED):
         earned.setdefault(str(award.course_key), []).append({
-            "uuid": str(award.uuid), "creditName": award.credit_name, "creditType": award.credit_type_name,
-            "amount": str(award.amount), "unit": award.unit, "referenceNumber": award.reference_number,
-            "awardedAt": award.awarded_at.isoformat(),
+            "uuid": str(award.uuid), "creditName": award.display_credit_name,
+            "creditType": award.display_credit_type_name, "amount": str(award.amount), "unit": award.display_unit,
+            "referenceNumber": award.reference_number, "awardedAt": award.awarded_at.isoformat(),
         })
     cache.set(key, earned)
     return earned

@@ -114,7 +114,7 @@ def _read_course_for_learner(user_id, course_key, trigger=None):
         if not rows and trigger is None:
             raise CreditsNotFound(_("There is no such learner."), field_errors={"username": [_("Unknown user.")]})
         return None, []
-    return rows[0][0], [(AwardSnapshot.from_values(*row[1:8]), row[8]) for row in rows]
+    return rows[0][0], [(AwardSnapshot.from_values(*row[1:10]), row[10]) for row in rows]
 
 
 @functools.cache
@@ -131,7 +131,7 @@ def _course_for_learner_sql(alias, with_trigger):
                 f"AND s.{quote('award_trigger')} = %s " if with_trigger else "")
     return (f"SELECT u.{username}, d.{quote('credit_id')}, d.{quote('amount')}, c.{quote('name')}, "
             f"t.{quote('name')}, t.{quote('unit')}, d.{quote('reference_number')}, c.{quote('reference_number')}, "
-            f"a.{quote('status')} "
+            f"c.{quote('translations')}, t.{quote('translations')}, a.{quote('status')} "
             f"FROM {table(User)} u {awarding}"
             f"LEFT JOIN {table(CourseCredit)} d ON d.{quote('course_key')} = %s "
             f"AND d.{quote('approval_status')} = %s "
@@ -165,7 +165,7 @@ def insert_awards(awards):
 
 # The columns an award's insert writes (the others keep their defaults: NULL, "").
 AWARD_COLUMNS = ("user", "uuid", "course_key", "credit", "amount", "credit_name", "credit_type_name", "unit",
-                 "reference_number", "source", "status", "awarded_at", "reason")
+                 "reference_number", "source", "status", "awarded_at", "reason", "translations")
 ATTRIBUTES = {"user": "user_id", "credit": "credit_id"}  # AwardData's names of the foreign keys
 
 
@@ -343,6 +343,7 @@ def get_public_award(award_uuid):
         certificate_url=get_certificate_urls(award.user, [award.course_key]).get(str(award.course_key), ""),
         source=award.source, source_label=str(SOURCE_LABELS.get(award.source, award.source)),
         approved_from=approval.get("valid_from"), approved_until=approval.get("valid_until"),
+        translations=data.translations,
     )
 
 
@@ -357,6 +358,7 @@ def _public_external_award(award):
         awarded_at=data.awarded_at, revoked_at=data.revoked_at,
         issuer=IssuerData(name=site["name"], url=site["url"], organization=data.provider),
         certificate_url="", source=award.source, source_label=str(SOURCE_LABELS[AwardSource.EXTERNAL]),
+        translations=data.translations,
     )
 
 

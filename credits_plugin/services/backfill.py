@@ -193,7 +193,8 @@ def reapply_course_credits(course_key, *, acting_user, reason):
             for award in stale.select_for_update().iterator(chunk_size=2000):
                 AwardLogEntry.objects.create(award=award, action=AwardLogEntry.REAPPLIED, at=now, reason=reason,
                                              acting_user=actor, details=award_state(award) | {
-                                                 "credit_name": award.credit_name, "unit": award.unit})
+                                                 "credit_name": award.credit_name, "unit": award.unit,
+                                                 "translations": award.translations})
                 changed_ids.append(award.pk)
                 changed += 1
             stale.update(**target)

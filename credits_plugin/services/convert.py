@@ -11,14 +11,14 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from credits_plugin.constants import AMOUNT_DECIMAL_PLACES
-from credits_plugin.data import AwardData, CourseCreditData, CreditData, CreditTypeData
+from credits_plugin.data import AwardData, CourseCreditData, CreditData, CreditTypeData, json_object, localized
 
 # The columns an award report reads, so that reports can stream values() rows
 # without building model instances. The course id is read as text (see award_values).
 AWARD_VALUE_FIELDS = (
     "uuid", "user_id", "user__username", "credit_id", "credit_name", "credit_type_name", "unit",
     "amount", "reference_number", "source", "status", "awarded_at", "revoked_at", "reason",
-    "awarded_by__username", "revoked_by__username",
+    "awarded_by__username", "revoked_by__username", "translations",
 )
 
 
@@ -46,13 +46,14 @@ def type_data(row):
         requires_reference_number=row.requires_reference_number,
         allow_multiple_per_course=row.allow_multiple_per_course, is_active=row.is_active,
         requires_approval=row.requires_approval, achievement_type=row.achievement_type,
+        translations=row.translations or {},
     )
 
 
 def credit_data(row):
     return CreditData(
         id=row.pk, credit_type=type_data(row.credit_type), name=row.name, description=row.description,
-        reference_number=row.reference_number, is_active=row.is_active,
+        reference_number=row.reference_number, is_active=row.is_active, translations=row.translations or {},
     )
 
 
@@ -80,6 +81,7 @@ def award_data_from_values(values, course_names, course_keys):
         reference_number=values["reference_number"], source=values["source"], status=values["status"],
         awarded_at=values["awarded_at"], revoked_at=values["revoked_at"], reason=values["reason"],
         awarded_by=values["awarded_by__username"] or "", revoked_by=values["revoked_by__username"] or "",
+        translations=values["translations"] or {},
     )
 
 
@@ -96,6 +98,7 @@ def award_data(row, course_names=None, username=None):
         status=row.status, awarded_at=row.awarded_at, revoked_at=row.revoked_at, reason=row.reason,
         awarded_by=row.awarded_by.username if row.awarded_by_id else "",
         revoked_by=row.revoked_by.username if row.revoked_by_id else "",
+        translations=row.translations or {},
     )
 
 
@@ -132,7 +135,7 @@ class ReportCells:
     FIELDS = (
         "id", "uuid", "user__username", "credit_id", "credit_name", "credit_type_name", "amount", "unit",
         "reference_number", "source", "status", "awarded_at", "revoked_at", "reason",
-        "awarded_by__username", "revoked_by__username",
+        "awarded_by__username", "revoked_by__username", "translations",
     )
 
     def __init__(self, course_id, course_name):
@@ -143,7 +146,12 @@ class ReportCells:
 
     def row(self, raw):
         (_id, uuid, username, credit_id, credit_name, type_name, amount, unit, reference_number, source, status,
-         awarded_at, revoked_at, reason, awarded_by, revoked_by) = raw
+         awarded_at, revoked_at, reason, awarded_by, revoked_by, translations) = raw
+        if translations and translations != "{}":  # names in the reader's language (ADR 0011)
+            translations = json_object(translations)
+            credit_name = localized(translations, "credit_name", credit_name)
+            type_name = localized(translations, "credit_type_name", type_name)
+            unit = localized(translations, "unit", unit)
         return (
             uuid_text(uuid), username or "", self.course_id, self.course_name, str(credit_id), credit_name,
             type_name, amount_text(amount), unit, reference_number, source, status, self.when(awarded_at),

@@ -34,9 +34,10 @@ logger = logging.getLogger(__name__)
 
 # The entries (course keys in the flags' keys are hashed where long: ``course_cache_key``).
 FLAGS_KEY = "credits_plugin.course_flags.v2.{course_key}"
-CARDS_KEY = "credits_plugin.course_cards.v2"  # every course's card, for pages of many courses
-CARD_KEY = "credits_plugin.course_card.v2.{course_key}"  # one course's card, for pages of one course
-DIRECTORY_KEY = "credits_plugin.credit_directory.v2"
+# v3: cards and the directory carry their names' translations (ADR 0011).
+CARDS_KEY = "credits_plugin.course_cards.v3"  # every course's card, for pages of many courses
+CARD_KEY = "credits_plugin.course_card.v3.{course_key}"  # one course's card, for pages of one course
+DIRECTORY_KEY = "credits_plugin.credit_directory.v3"
 
 CHANGED = "credits_plugin.changed"
 CHANGE_MARK_SECONDS = 300

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import MAX_REFERENCE_LENGTH, ApprovalStatus, AwardTrigger
-from credits_plugin.data import CourseCreditSettingsData, within
+from credits_plugin.data import CourseCreditSettingsData, localized, snapshot_translations, within
 from credits_plugin.exceptions import CreditsConflict
 from credits_plugin.models import CourseCredit, CourseCreditSettings, Credit
 from credits_plugin.services.approval import award_day, status_for_change
@@ -109,8 +109,17 @@ def _open_on(items, day):
     closed is judged when it is read, so learners are never promised what no longer awards,
     whatever the cache holds.
     """
-    return tuple({key: value for key, value in item.items() if key not in WINDOW} for item in items
-                 if within(*(_day(item.get(end)) for end in WINDOW), day))
+    return tuple(_shown(item) for item in items if within(*(_day(item.get(end)) for end in WINDOW), day))
+
+
+def _shown(item):
+    """A cached item as shown: its names in the active language (ADR 0011), its window and translations left out."""
+    names = item.get("translations") or {}
+    shown = {key: value for key, value in item.items() if key not in KEPT_NOT_SHOWN}
+    if names:
+        for field in ("credit_name", "credit_type_name", "unit"):
+            shown[field] = localized(names, field, shown[field])
+    return shown
 
 
 def _day(iso):
@@ -118,6 +127,7 @@ def _day(iso):
 
 
 WINDOW = ("valid_from", "valid_until")  # kept in the cached cards, judged when read, not shown
+KEPT_NOT_SHOWN = (*WINDOW, "translations")  # translations: the names are shown in the reader's language
 
 
 def forget_credit_change(*, credit_id=None, credit_type_id=None):
@@ -139,6 +149,7 @@ def _card_item(designation):
         "reference_number": designation.effective_reference_number if requires_reference else "",
         "valid_from": designation.valid_from.isoformat() if designation.valid_from else None,
         "valid_until": designation.valid_until.isoformat() if designation.valid_until else None,
+        "translations": snapshot_translations(credit.translations, credit.credit_type.translations),
     }
 
 

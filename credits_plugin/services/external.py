@@ -30,7 +30,7 @@ from credits_plugin.constants import (
     AwardSource,
     ExternalCreditStatus,
 )
-from credits_plugin.data import ExternalCreditData
+from credits_plugin.data import ExternalCreditData, snapshot_translations
 from credits_plugin.exceptions import CreditsConflict, CreditsNotFound, CreditsPermissionDenied, CreditsValidationError
 from credits_plugin.models import AwardedCredit, CreditType, ExternalCredit
 from credits_plugin.services.approval import can_approve, can_approve_designations, clean_date, day_start
@@ -201,6 +201,7 @@ def _decide(external_id, acting_user, status, *, corrected=None, reason=""):
             row.award = AwardedCredit.objects.create(
                 user_id=row.user_id, course_key=None, credit=None, amount=row.amount, credit_name=row.title,
                 credit_type_name=row.credit_type.name, unit=row.credit_type.unit, source=AwardSource.EXTERNAL,
+                translations=snapshot_translations({}, row.credit_type.translations),
                 # It counts from the day it was earned (totals by date, requirement periods).
                 awarded_at=day_start(row.earned_on), awarded_by=acting_user, reason=row.provider,
             )
@@ -248,8 +249,8 @@ def _decision_message(data):
     if data.status == ExternalCreditStatus.APPROVED:
         return _("Your credit earned elsewhere was approved"), _(
             "{title} ({provider}): {amount} {unit} of {credit_type} now count in your credits.").format(
-            title=data.title, provider=data.provider, amount=format_amount(data.amount), unit=data.unit,
-            credit_type=data.credit_type_name)
+            title=data.title, provider=data.provider, amount=format_amount(data.amount), unit=data.display_unit,
+            credit_type=data.display_credit_type_name)
     return _("Your credit earned elsewhere was not approved"), _(
         "{title} ({provider}) was not approved. The reviewer wrote: {reason}").format(
         title=data.title, provider=data.provider, reason=data.reason)
@@ -274,6 +275,7 @@ def _data(row):
         reason=row.reason, award_uuid=row.award.uuid if row.award_id else None,
         award_status=row.award.status if row.award_id else "",
         award_revoked_at=row.award.revoked_at if row.award_id else None, created=row.created,
+        translations=row.credit_type.translations or {},
     )
 
 

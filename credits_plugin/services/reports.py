@@ -1,6 +1,7 @@
 """What learners have earned: a learner's summary and a course's awards report."""
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum, Window
@@ -81,27 +82,56 @@ def get_learner_summary(user, start=None, end=None, *, with_awards=True):
     directory = credit_directory() if sums else {}
     if any(credit_id not in directory for credit_id, _type, _name, _unit, _total in sums if credit_id):
         directory = credit_directory(fresh=True)
-    type_names = {type_id: type_name for _name, type_id, type_name in directory.values()}
+    types = {entry.type_id: entry for entry in directory.values()}
     type_totals, per_credit = {}, []
     for credit_id, external_type, type_snapshot, unit, amount in sums:
         if credit_id is None:  # earned elsewhere: counted under its type, in a line of its own
-            type_id = external_type
-            type_name = type_names.get(type_id, type_snapshot)
-            credit_name = _("Earned elsewhere")
+            entry = types.get(external_type)
+            type_id, type_name = external_type, entry.type_name if entry else type_snapshot
+            credit_name, credit_translations = _("Earned elsewhere"), {}
         else:
-            credit_name, type_id, type_name = directory[credit_id]
+            entry = directory[credit_id]
+            credit_name, type_id, type_name, credit_translations = (entry.name, entry.type_id, entry.type_name,
+                                                                    entry.translations)
+        names = _total_translations(entry, unit)
         key = (type_id, unit)
-        type_totals[key] = (type_name, type_totals.get(key, (None, Decimal("0")))[1] + amount)
-        per_credit.append(CreditTotalData(credit_id=credit_id, credit_name=credit_name, credit_type=type_name,
-                                          unit=unit, amount=amount))
+        type_totals[key] = (type_name, names, type_totals.get(key, (None, None, Decimal("0")))[2] + amount)
+        per_credit.append(CreditTotalData(
+            credit_id=credit_id, credit_name=credit_name, credit_type=type_name, unit=unit, amount=amount,
+            translations=_merge(names, {language: {"credit_name": values["name"]}
+                                        for language, values in credit_translations.items() if values.get("name")})))
     totals = sorted(
-        (TypeTotalData(credit_type_id=type_id, credit_type=name, unit=unit, amount=amount)
-         for (type_id, unit), (name, amount) in type_totals.items()),
-        key=lambda t: (t.credit_type.lower(), t.unit),
+        (TypeTotalData(credit_type_id=type_id, credit_type=name, unit=unit, amount=amount, translations=names)
+         for (type_id, unit), (name, names, amount) in type_totals.items()),
+        key=lambda t: (t.display_credit_type.lower(), t.display_unit),
     )
-    per_credit.sort(key=lambda t: (t.credit_type.lower(), t.credit_name.lower(), t.unit))
+    per_credit.sort(key=lambda t: (t.display_credit_type.lower(), t.display_credit_name.lower(), t.display_unit))
     return LearnerSummaryData(user_id=learner.pk, username=learner.username, totals=tuple(totals),
                               credit_totals=tuple(per_credit), awards=awards)
+
+
+def _total_translations(entry, unit):
+    """
+    A total's names in other languages: its type's current names (totals are named as the directory
+    names them), and the unit's translation only where the total's unit is the type's unit today.
+    """
+    if entry is None:
+        return {}
+    names = {}
+    for language, values in entry.type_translations.items():
+        found = {"credit_type": values.get("name"), "unit": values.get("unit") if unit == entry.unit else None}
+        found = {key: value for key, value in found.items() if value}
+        if found:
+            names[language] = found
+    return names
+
+
+def _merge(first, second):
+    """Two {language: {field: text}} joined language by language."""
+    merged = {language: dict(values) for language, values in first.items()}
+    for language, values in second.items():
+        merged.setdefault(language, {}).update(values)
+    return merged
 
 
 def _add_up(awards, external_types):
@@ -128,9 +158,20 @@ def _sums_per_credit(user_id, dates):
             for credit_id, type_id, unit, total, type_name in rows]
 
 
+class DirectoryEntry(NamedTuple):
+    """A credit as totals name it: its and its type's names now, in every language."""
+
+    name: str
+    type_id: int
+    type_name: str
+    unit: str  # the type's unit now
+    translations: dict  # the credit's
+    type_translations: dict
+
+
 def credit_directory(fresh=False):
     """
-    ``{credit id: (credit name, type id, type name)}`` of every credit, archived ones included.
+    ``{credit id: DirectoryEntry}`` of every credit, archived ones included.
 
     Kept in the shared cache and forgotten when any type or credit changes (``course_cache``),
     so totals name credits without joining two tables for each award. ``fresh`` reads the database.
@@ -141,8 +182,10 @@ def credit_directory(fresh=False):
 
 
 def _read_credit_directory():
-    return {credit_id: (name, type_id, type_name) for credit_id, name, type_id, type_name in
-            Credit.objects.order_by().values_list("id", "name", "credit_type_id", "credit_type__name")}
+    return {credit_id: DirectoryEntry(name, type_id, type_name, unit, translations or {}, type_translations or {})
+            for credit_id, name, type_id, type_name, unit, translations, type_translations in
+            Credit.objects.order_by().values_list("id", "name", "credit_type_id", "credit_type__name",
+                                                  "credit_type__unit", "translations", "credit_type__translations")}
 
 
 def _learner_awards(queryset):

@@ -71,7 +71,7 @@ def get_credit_type(type_id):
 
 def create_credit_type(*, name, unit="hours", description="", requires_reference_number=False,
                        allow_multiple_per_course=True, is_active=True, requires_approval=None, approvers=None,
-                       achievement_type="", user=None):
+                       achievement_type="", translations=None, user=None):
     """
     A new credit type. ``requires_approval`` not given: a type that requires reference numbers (an
     accrediting body's) requires approval of the courses that carry its credits, others do not.
@@ -82,7 +82,7 @@ def create_credit_type(*, name, unit="hours", description="", requires_reference
         "requires_reference_number": requires_reference_number,
         "allow_multiple_per_course": allow_multiple_per_course, "is_active": is_active,
         "requires_approval": requires_reference_number if requires_approval is None else requires_approval,
-        "approvers": approvers, "achievement_type": achievement_type,
+        "approvers": approvers, "achievement_type": achievement_type, "translations": translations,
     }, errors)
     if not errors and CreditType.objects.filter(name__iexact=fields["name"]).exists():
         errors.add("name", _("A credit type named '{name}' already exists.").format(name=fields["name"]))
@@ -100,7 +100,7 @@ def update_credit_type(type_id, *, user=None, **changes):
     errors = FieldErrors()
     unknown = set(changes) - {"name", "description", "unit", "requires_reference_number",
                               "allow_multiple_per_course", "is_active", "requires_approval", "approvers",
-                              "achievement_type"}
+                              "achievement_type", "translations"}
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed."))
     fields = clean_type_fields(changes, errors)
@@ -179,10 +179,11 @@ def get_credit(credit_id):
     return credit_data(_get_credit(credit_id))
 
 
-def create_credit(*, credit_type_id, name, description="", reference_number="", is_active=True, user=None):
+def create_credit(*, credit_type_id, name, description="", reference_number="", is_active=True, translations=None,
+                  user=None):
     errors = FieldErrors()
-    fields = clean_credit_fields({"name": name, "description": description,
-                                  "reference_number": reference_number, "is_active": is_active}, errors)
+    fields = clean_credit_fields({"name": name, "description": description, "reference_number": reference_number,
+                                  "is_active": is_active, "translations": translations}, errors)
     try:
         credit_type = _get_type(credit_type_id)
     except CreditsNotFound as exc:
@@ -205,7 +206,8 @@ def update_credit(credit_id, *, user=None, **changes):
     """Change a credit. Past awards keep their snapshot; a type change re-checks the type's rules."""
     row = _get_credit(credit_id, lock=True)
     errors = FieldErrors()
-    unknown = set(changes) - {"name", "description", "reference_number", "is_active", "credit_type_id"}
+    unknown = set(changes) - {"name", "description", "reference_number", "is_active", "credit_type_id",
+                              "translations"}
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed."))
     fields = clean_credit_fields(changes, errors)

@@ -50,6 +50,10 @@ DEFAULTS = {
     "CREDITS_CREDENTIAL_SIGNING_KEYS": {},
     # How long (seconds) a signed status list is cached; a revocation clears it at once.
     "CREDITS_STATUS_LIST_CACHE_TIMEOUT": 3600,
+    # The languages (codes of LANGUAGES) credit type, credit and unit names may be translated into,
+    # beside the default language (LANGUAGE_CODE) the names themselves are in. Empty: every
+    # language of LANGUAGES but the default (the admin shows a field per language: name a few).
+    "CREDITS_TRANSLATION_LANGUAGES": [],
     # How many changed learner records reconciliation reads and awards per batch.
     "CREDITS_RECONCILE_BATCH_SIZE": 1000,
     # Reconciliation looks again at records changed this many seconds before its watermark: they are

@@ -216,7 +216,7 @@ def award(request, course_id):
     except api.CreditsError as exc:
         _error(request, exc)
     else:
-        names = ", ".join(a.credit_name for a in result.created)
+        names = ", ".join(a.display_credit_name for a in result.created)
         messages.success(request, ngettext(
             "Awarded {count} credit to {username}: {names}.",
             "Awarded {count} credits to {username}: {names}.", len(result.created),
@@ -238,7 +238,7 @@ def revoke(request, course_id):
         _error(request, exc)
     else:
         messages.success(request, _("Revoked {credit} of {username}.").format(
-            credit=revoked.credit_name, username=revoked.username))
+            credit=revoked.display_credit_name, username=revoked.username))
     return _back(request, course_key)
 
 

@@ -113,8 +113,9 @@ def _csv_row(request, award):
     """One award as a person reads it: labels, not codes; dates in the site's time zone."""
     revoked = award.status == AwardStatus.REVOKED
     return [award.provider if award.is_external else award.course_name,
-            "" if award.course_key is None else str(award.course_key), award.credit_name, award.credit_type_name,
-            f"{award.amount:.2f}", award.unit, award.reference_number, str(AwardSource(award.source).label),
+            "" if award.course_key is None else str(award.course_key), award.display_credit_name,
+            award.display_credit_type_name,
+            f"{award.amount:.2f}", award.display_unit, award.reference_number, str(AwardSource(award.source).label),
             str(AwardStatus(award.status).label), _day(award.awarded_at), _day(award.revoked_at),
             award.reason if revoked else "",
             request.build_absolute_uri(reverse("credits_plugin:award-page", kwargs={"award_uuid": award.uuid}))]

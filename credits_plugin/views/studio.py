@@ -42,7 +42,7 @@ def _rows(settings, submitted=None, errors=None):
     credits = {c.id: c for c in api.list_credits(is_active=True) if c.credit_type.is_active}
     for designation in settings.credits:
         credits.setdefault(designation.credit.id, designation.credit)
-    for credit in sorted(credits.values(), key=lambda c: (c.credit_type.name.lower(), c.name.lower())):
+    for credit in sorted(credits.values(), key=lambda c: (c.credit_type.display_name.lower(), c.display_name.lower())):
         current = designated.get(credit.id)
         if submitted is not None:
             picked, amount, reference = submitted.get(credit.id, (False, "", ""))
@@ -114,7 +114,8 @@ def _error_list(exc, groups, general):
         for row in group["rows"]:
             for field, messages_ in row["errors"].items():
                 anchor = {"amount": "amount", "reference_number": "reference"}.get(field, "credit")
-                items.extend((f"#{anchor}-{row['credit'].id}", row["credit"].name, message) for message in messages_)
+                items.extend((f"#{anchor}-{row['credit'].id}", row["credit"].display_name, message)
+                             for message in messages_)
     return items or [("#credits", _("Choose credits and amounts"), exc.message)]
 
 

@@ -96,12 +96,15 @@ export const activeCredits = {
   results: [
     {
       id: 11, credit_type: cpa, name: 'Ethics CPE', description: '', reference_number: 'CPA-2025-17', is_active: true,
+      translations: { fr: { name: 'Éthique (FPC)' } }, display_name: 'Ethics CPE',
     },
     {
       id: 12, credit_type: management, name: 'Leadership', description: '', reference_number: '', is_active: true,
+      translations: {}, display_name: 'Leadership',
     },
     {
       id: 13, credit_type: management, name: 'Strategy', description: 'Strategic planning', reference_number: '', is_active: true,
+      translations: {}, display_name: 'Strategy',
     },
   ],
 };

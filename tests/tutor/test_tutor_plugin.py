@@ -313,3 +313,19 @@ def test_no_signing_key_by_default_and_a_bad_one_stops_config_save(tutor, tmp_pa
     assert result.returncode != 0
     assert "COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS must map key ids to a PEM key or a file path" in (
         result.stdout + result.stderr)
+
+
+def test_operator_names_the_translation_languages_through_tutor_config(tutor, tmp_path):
+    assert re.search(r"^CREDITS_TRANSLATION_LANGUAGES = \[\]$",
+                     tutor.read("apps/openedx/settings/lms/production.py"), re.M)
+    tutor = tutor.copy(tmp_path)
+    tutor("config", "save", "--set", 'COURSE_CREDITS_TRANSLATION_LANGUAGES=["fr", "es-419"]')
+    for service in ("lms", "cms"):
+        line = next(line for line in tutor.read(f"apps/openedx/settings/{service}/production.py").splitlines()
+                    if line.startswith("CREDITS_TRANSLATION_LANGUAGES = "))
+        namespace = {}
+        exec(compile(line, "settings", "exec"), namespace)  # noqa: S102  the rendered line, as Django reads it
+        assert namespace["CREDITS_TRANSLATION_LANGUAGES"] == ["fr", "es-419"]
+    result = tutor("config", "save", "--set", 'COURSE_CREDITS_TRANSLATION_LANGUAGES=["fr; drop"]', check=False)
+    assert result.returncode != 0
+    assert "COURSE_CREDITS_TRANSLATION_LANGUAGES must be a list of language codes" in result.stdout + result.stderr

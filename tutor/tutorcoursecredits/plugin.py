@@ -48,6 +48,9 @@ CONFIG_DEFAULTS: dict[str, t.Any] = {
     # containers} (the plugin's credential_keys command makes one; docs/operator-guide.md).
     "CREDENTIAL_SIGNING_KEYS": {},
     "STATUS_LIST_CACHE_TIMEOUT": 3600,
+    # The languages the admin offers for credit type, credit and unit names, e.g. ["fr"]
+    # (empty: every language of the platform's LANGUAGES, which lists dozens).
+    "TRANSLATION_LANGUAGES": [],
 }
 
 hooks.Filters.CONFIG_DEFAULTS.add_items([(f"COURSE_CREDITS_{key}", value) for key, value in CONFIG_DEFAULTS.items()])
@@ -78,7 +81,21 @@ def key_map(value: t.Any, name: str) -> str:
     return json.dumps(value, sort_keys=True)  # a dict of strings: JSON is a Python literal too
 
 
+def language_list(value: t.Any, name: str) -> str:
+    """Jinja filter: a list of language codes, as a Python literal; a clear error otherwise."""
+    if value in (None, ""):
+        value = []
+    if isinstance(value, str):
+        value = [code.strip() for code in value.split(",") if code.strip()]
+    if not isinstance(value, list) or not all(
+            isinstance(code, str) and code and all(c.isalnum() or c == "-" for c in code) for code in value):
+        raise exceptions.TutorError(f"{name} must be a list of language codes, e.g. '[\"fr\", \"es-419\"]' "
+                                    f"(got {value!r}).")
+    return json.dumps([code.lower() for code in value])
+
+
 hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("course_credits_positive_int", positive_int))
+hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("course_credits_language_list", language_list))
 hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("course_credits_key_map", key_map))
 
 # --- openedx image --------------------------------------------------------------------
@@ -99,7 +116,8 @@ CREDITS_COURSE_CACHE_TIMEOUT = {{ COURSE_CREDITS_COURSE_CACHE_TIMEOUT|course_cre
 CREDITS_RECONCILE_BATCH_SIZE = {{ COURSE_CREDITS_RECONCILE_BATCH_SIZE|course_credits_positive_int("COURSE_CREDITS_RECONCILE_BATCH_SIZE") }}
 CREDITS_RECONCILE_OVERLAP_SECONDS = {{ COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS|course_credits_positive_int("COURSE_CREDITS_RECONCILE_OVERLAP_SECONDS") }}
 CREDITS_STATUS_LIST_CACHE_TIMEOUT = {{ COURSE_CREDITS_STATUS_LIST_CACHE_TIMEOUT|course_credits_positive_int("COURSE_CREDITS_STATUS_LIST_CACHE_TIMEOUT") }}
-CREDITS_CREDENTIAL_SIGNING_KEYS = {{ COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS|course_credits_key_map("COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS") }}"""  # noqa: E501
+CREDITS_CREDENTIAL_SIGNING_KEYS = {{ COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS|course_credits_key_map("COURSE_CREDITS_CREDENTIAL_SIGNING_KEYS") }}
+CREDITS_TRANSLATION_LANGUAGES = {{ COURSE_CREDITS_TRANSLATION_LANGUAGES|course_credits_language_list("COURSE_CREDITS_TRANSLATION_LANGUAGES") }}"""  # noqa: E501
 
 hooks.Filters.ENV_PATCHES.add_items(
     [

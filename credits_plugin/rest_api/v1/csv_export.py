@@ -3,6 +3,7 @@ import csv
 import operator
 
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from rest_framework.renderers import BaseRenderer
 
 
@@ -82,6 +83,20 @@ def _cell(value):
     return text
 
 
+def _in_language(chunks, language):
+    """
+    The chunks, each made in ``language`` (the request's): a streamed response is read after its
+    view returned, and names and headers are shown in the reader's language (ADR 0011).
+    """
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
 def csv_response(items, serializer_class, filename):
     return _response(csv_rows(items, serializer_class), filename)
 
@@ -91,6 +106,7 @@ def csv_text_response(header, rows, filename):
 
 
 def _response(content, filename):
-    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_in_language(content, translation.get_language()),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

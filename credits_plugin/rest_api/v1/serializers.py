@@ -25,12 +25,21 @@ class CreditTypeSerializer(serializers.Serializer):
     achievement_type = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text=(
         "what its credits are called in Open Badges credentials: a term of the AchievementType vocabulary "
         "(\"License\", \"Certification\"...) or \"ext:Name\"; empty: chosen per award"))
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
+            'the name, description and unit in other languages of the site: {"fr": {"name": ..., '
+            '"description": ..., "unit": ...}}; name, description and unit above are in the default language'))
+    display_name = serializers.CharField(read_only=True, help_text="the name in the request's language "
+                                                                   "(Accept-Language), else the default")
+    display_unit = serializers.CharField(read_only=True, help_text="the unit in the request's language")
 
 
 class CreditTypeBriefSerializer(serializers.Serializer):
+    """A credit's type where it is shown: its name and unit in the request's language."""
+
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    unit = serializers.CharField(source="display_unit")
     requires_reference_number = serializers.BooleanField()
     requires_approval = serializers.BooleanField()
 
@@ -42,6 +51,12 @@ class CreditSerializer(serializers.Serializer):
     description = serializers.CharField()
     reference_number = serializers.CharField()
     is_active = serializers.BooleanField()
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
+            'the name and description in other languages of the site: {"fr": {"name": ..., "description": ...}}; '
+            "name and description above are in the default language"))
+    display_name = serializers.CharField(read_only=True, help_text="the name in the request's language "
+                                                                   "(Accept-Language), else the default")
 
 
 class CreditWriteSerializer(serializers.Serializer):
@@ -50,11 +65,14 @@ class CreditWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     reference_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     is_active = serializers.BooleanField(required=False)
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
+            'the name and description in other languages of the site: {"fr": {"name": ..., "description": ...}}'))
 
 
 class DesignationSerializer(serializers.Serializer):
     credit = serializers.IntegerField(source="credit.id")
-    name = serializers.CharField(source="credit.name")
+    name = serializers.CharField(source="credit.display_name")
     credit_type = CreditTypeBriefSerializer(source="credit.credit_type")
     amount = serializers.DecimalField(**AMOUNT)
     reference_number = serializers.CharField()
@@ -74,7 +92,7 @@ class ApprovalSerializer(serializers.Serializer):
     course_id = serializers.CharField(source="course_key")
     course_name = serializers.CharField()
     credit = serializers.IntegerField(source="credit.id")
-    name = serializers.CharField(source="credit.name")
+    name = serializers.CharField(source="credit.display_name")
     credit_type = CreditTypeBriefSerializer(source="credit.credit_type")
     amount = serializers.DecimalField(**AMOUNT)
     reference_number = serializers.CharField()
@@ -124,10 +142,10 @@ class AwardSerializer(serializers.Serializer):
     course_id = serializers.CharField(source="course_key")
     course_name = serializers.CharField()
     credit_id = serializers.IntegerField()
-    credit_name = serializers.CharField()
-    credit_type_name = serializers.CharField()
+    credit_name = serializers.CharField(source="display_credit_name")
+    credit_type_name = serializers.CharField(source="display_credit_type_name")
     amount = serializers.DecimalField(**AMOUNT)
-    unit = serializers.CharField()
+    unit = serializers.CharField(source="display_unit")
     reference_number = serializers.CharField()
     source = serializers.CharField()
     status = serializers.CharField()
@@ -150,15 +168,15 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class TypeTotalSerializer(serializers.Serializer):
-    credit_type = serializers.CharField()
-    unit = serializers.CharField()
+    credit_type = serializers.CharField(source="display_credit_type")
+    unit = serializers.CharField(source="display_unit")
     amount = serializers.DecimalField(**TOTAL)
 
 
 class CreditTotalSerializer(serializers.Serializer):
-    credit_name = serializers.CharField()
-    credit_type = serializers.CharField()
-    unit = serializers.CharField()
+    credit_name = serializers.CharField(source="display_credit_name")
+    credit_type = serializers.CharField(source="display_credit_type")
+    unit = serializers.CharField(source="display_unit")
     amount = serializers.DecimalField(**TOTAL)
 
 
@@ -166,10 +184,10 @@ class SummaryAwardSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     course_id = serializers.CharField(source="course_key")
     course_name = serializers.CharField()
-    credit_name = serializers.CharField()
-    credit_type_name = serializers.CharField()
+    credit_name = serializers.CharField(source="display_credit_name")
+    credit_type_name = serializers.CharField(source="display_credit_type_name")
     amount = serializers.DecimalField(**AMOUNT)
-    unit = serializers.CharField()
+    unit = serializers.CharField(source="display_unit")
     reference_number = serializers.CharField()
     source = serializers.CharField()
     status = serializers.CharField()
@@ -196,10 +214,10 @@ class PublicAwardSerializer(serializers.Serializer):
     learner_name = serializers.CharField()
     course_id = serializers.CharField(source="course_key")
     course_name = serializers.CharField()
-    credit_name = serializers.CharField()
-    credit_type_name = serializers.CharField()
+    credit_name = serializers.CharField(source="display_credit_name")
+    credit_type_name = serializers.CharField(source="display_credit_type_name")
     amount = serializers.DecimalField(**AMOUNT)
-    unit = serializers.CharField()
+    unit = serializers.CharField(source="display_unit")
     reference_number = serializers.CharField()
     status = serializers.CharField()
     awarded_at = serializers.DateTimeField()
@@ -245,8 +263,8 @@ class ExternalCreditSerializer(serializers.Serializer):
     title = serializers.CharField()
     provider = serializers.CharField()
     credit_type = serializers.IntegerField(source="credit_type_id")
-    credit_type_name = serializers.CharField()
-    unit = serializers.CharField()
+    credit_type_name = serializers.CharField(source="display_credit_type_name")
+    unit = serializers.CharField(source="display_unit")
     amount = serializers.DecimalField(**AMOUNT)
     earned_on = serializers.DateField()
     evidence_type = serializers.CharField(help_text="read from the file's content: application/pdf, image/png "

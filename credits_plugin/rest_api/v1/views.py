@@ -148,7 +148,8 @@ class CreditTypeListView(CreditsAPIView):
     def post(self, request):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type"))
+                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type",
+                               "translations"))
         created = api.create_credit_type(user=request.user, name=data.pop("name", ""), **data)
         return Response(s.CreditTypeSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -162,7 +163,8 @@ class CreditTypeDetailView(CreditsAPIView):
     def patch(self, request, type_id):
         self.require_global_staff(request)
         data = _body(request, ("name", "description", "unit", "requires_reference_number",
-                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type"))
+                               "allow_multiple_per_course", "is_active", "requires_approval", "achievement_type",
+                               "translations"))
         return Response(s.CreditTypeSerializer(api.update_credit_type(type_id, user=request.user, **data)).data)
 
     @documented(responses={204: None, **ERRORS})
@@ -184,7 +186,8 @@ class CreditListView(CreditsAPIView):
     @documented(request=s.CreditWriteSerializer, responses={201: s.CreditSerializer, **ERRORS})
     def post(self, request):
         self.require_global_staff(request)
-        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active"))
+        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active",
+                               "translations"))
         created = api.create_credit(credit_type_id=data.pop("credit_type", None), name=data.pop("name", ""),
                                     user=request.user, **data)
         return Response(s.CreditSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -198,7 +201,8 @@ class CreditDetailView(CreditsAPIView):
     @documented(request=s.CreditWriteSerializer(partial=True), responses={200: s.CreditSerializer, **ERRORS})
     def patch(self, request, credit_id):
         self.require_global_staff(request)
-        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active"))
+        data = _body(request, ("credit_type", "name", "description", "reference_number", "is_active",
+                               "translations"))
         if "credit_type" in data:
             data["credit_type_id"] = _int(data.pop("credit_type"), "credit_type")
         return Response(s.CreditSerializer(api.update_credit(credit_id, user=request.user, **data)).data)

@@ -5,6 +5,7 @@
  */
 import { getConfig } from '@edx/frontend-platform';
 import { getAuthenticatedHttpClient } from '@edx/frontend-platform/auth';
+import { getLocale } from '@edx/frontend-platform/i18n';
 
 const API_PATH = '/api/credits/v1';
 
@@ -16,13 +17,27 @@ export const studioUrl = (path) => `${trimSlash(getConfig().STUDIO_BASE_URL)}${p
 /** The learner's own credits page on the LMS. */
 export const learnerCreditsPageUrl = () => lmsUrl('/credits/me/');
 
+/**
+ * Request options asking the API for names in the MFE's language: credit, type and unit names are
+ * translated per language on the server (it falls back to the site's default language).
+ */
+export function inLanguage(options = {}) {
+  let locale = null;
+  try {
+    locale = getLocale();
+  } catch (e) {
+    // i18n not configured (never in an MFE): the server picks the language itself.
+  }
+  return locale ? { ...options, headers: { ...options.headers, 'Accept-Language': locale } } : options;
+}
+
 const coursePath = (courseId) => `${API_PATH}/courses/${encodeURIComponent(courseId)}/`;
 
 /** The learner's totals (``awards=false``: the dashboard shows totals, not every award). */
 export async function getLearnerSummary(username) {
   const { data } = await getAuthenticatedHttpClient().get(
     lmsUrl(`${API_PATH}/learners/${encodeURIComponent(username)}/summary/`),
-    { params: { awards: false } },
+    inLanguage({ params: { awards: false } }),
   );
   return data;
 }
@@ -31,19 +46,20 @@ export async function getLearnerSummary(username) {
 export async function getLearnerRequirements(username) {
   const { data } = await getAuthenticatedHttpClient().get(
     lmsUrl(`${API_PATH}/learners/${encodeURIComponent(username)}/requirements/`),
+    inLanguage(),
   );
   return data;
 }
 
 /** A course's credits as the public sees them (LMS). A 404 means the course awards none. */
 export async function getCourseCredits(courseId) {
-  const { data } = await getAuthenticatedHttpClient().get(lmsUrl(coursePath(courseId)));
+  const { data } = await getAuthenticatedHttpClient().get(lmsUrl(coursePath(courseId)), inLanguage());
   return data;
 }
 
 /** A course's credit settings as its authors see them (Studio). */
 export async function getCourseSettings(courseId) {
-  const { data } = await getAuthenticatedHttpClient().get(studioUrl(coursePath(courseId)));
+  const { data } = await getAuthenticatedHttpClient().get(studioUrl(coursePath(courseId)), inLanguage());
   return data;
 }
 
@@ -60,7 +76,7 @@ export async function getActiveCredits() {
   // A bounded loop: the API caps page_size at 500, so 20 pages is 10,000 credits.
   for (let page = 0; url && page < 20; page += 1) {
     // eslint-disable-next-line no-await-in-loop
-    const { data } = await client.get(url);
+    const { data } = await client.get(url, inLanguage());
     results.push(...(data.results || []));
     url = data.next;
   }

@@ -98,7 +98,9 @@ export function creditChoices(activeCredits, settings) {
   (settings?.credits || []).forEach((item) => {
     choices.set(String(item.credit), { id: item.credit, name: item.name, credit_type: item.credit_type, reference_number: item.effective_reference_number });
   });
-  (activeCredits || []).forEach((credit) => choices.set(String(credit.id), credit));
+  // A credit's own name is in the site's default language; display_name in the reader's (the API
+  // follows the request's Accept-Language), as the designations above already are.
+  (activeCredits || []).forEach((credit) => choices.set(String(credit.id), { ...credit, name: credit.display_name || credit.name }));
   return [...choices.values()].sort((a, b) => (
     a.credit_type.name.localeCompare(b.credit_type.name) || a.name.localeCompare(b.name)
   ));

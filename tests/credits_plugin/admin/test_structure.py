@@ -251,3 +251,49 @@ def test_unused_credit_is_deleted_by_the_bulk_action(admin_client, structure):
         "action": "delete_selected", "_selected_action": [tax.pk], "index": "0", "post": "yes"})
     assert response.status_code == 302
     assert not Credit.objects.filter(pk=tax.pk).exists()
+
+
+# --- names in other languages (ADR 0011) --------------------------------------------------------
+
+def test_a_type_s_names_are_entered_in_each_other_language_of_the_site(admin_client, structure, admin_user):
+    cpa = structure["cpa"]
+    url = f"{ADMIN}/credittype/{cpa.pk}/change/"
+    page = text(admin_client.get(url))
+    assert "In other languages" in page
+    assert all(label in page for label in ("Name (Français)", "Description (Français)", "Unit (Français)"))
+    existing = [existing_row(credit) for credit in cpa.credits.order_by("pk")]
+    data = type_post(name="CPA Ontario", unit="CPD hours", requires=True, multiple=False, existing=existing)
+    data.update({"requires_approval": "", "tr_fr_name": "Ordre des CPA", "tr_fr_unit": "heures de FPC"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, text(response)
+    cpa.refresh_from_db()
+    assert cpa.translations == {"fr": {"name": "Ordre des CPA", "unit": "heures de FPC"}}
+    assert cpa.history.latest().translations == cpa.translations and cpa.history.latest().history_user == admin_user
+    assert 'value="Ordre des CPA"' in admin_client.get(url).content.decode()  # shown again as saved
+
+    response = admin_client.post(url, {**data, "tr_fr_name": "x" * 256})
+    assert response.status_code == 200
+    assert "Use at most 255 characters (this has 256)." in text(response)
+    cpa.refresh_from_db()
+    assert cpa.translations["fr"]["name"] == "Ordre des CPA"  # nothing changed
+
+
+def test_a_credit_s_name_in_another_language_and_the_languages_offered(admin_client, structure, settings):
+    ethics = structure["ethics"]
+    url = f"{ADMIN}/credit/{ethics.pk}/change/"
+    data = {"credit_type": ethics.credit_type_id, "name": "Ethics", "reference_number": "CPAO-1", "is_active": "on",
+            "tr_fr_name": "Éthique", "tr_fr_description": ""}
+    assert admin_client.post(url, data).status_code == 302
+    ethics.refresh_from_db()
+    assert ethics.translations == {"fr": {"name": "Éthique"}}
+    settings.CREDITS_TRANSLATION_LANGUAGES = []
+    settings.LANGUAGES = [("en", "English"), ("fr", "French"), ("de", "German")]
+    assert "Name (German)" in text(admin_client.get(url))
+    settings.CREDITS_TRANSLATION_LANGUAGES = ["de"]  # the operator names the languages the admin offers
+    page = text(admin_client.get(url))
+    assert "Name (German)" in page and "Name (Français)" not in page
+    response = admin_client.post(url, {key: value for key, value in data.items() if not key.startswith("tr_fr")}
+                                 | {"tr_de_name": "Ethik"})
+    assert response.status_code == 302
+    ethics.refresh_from_db()  # French, no longer offered, keeps what it had
+    assert ethics.translations == {"de": {"name": "Ethik"}, "fr": {"name": "Éthique"}}
