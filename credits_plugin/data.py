@@ -497,6 +497,12 @@ class RequirementProgressData:
     met: bool  # earned with carry-over reaches the amount, and every sub-requirement is met
     sub_requirements: tuple = ()  # RequirementProgressData of each part, in the same period
     past_periods: tuple = ()  # PeriodProgressData, newest first
+    translations: dict = _translations()  # {language: {"unit"}}: the unit's other names
+
+    @property
+    def display_unit(self):
+        """The unit in the active language (``unit``: the default language)."""
+        return localized(self.translations, "unit", self.unit)
 
     @property
     def counted(self):

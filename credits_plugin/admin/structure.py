@@ -66,7 +66,8 @@ def with_translation_fields(form_class):
         for field in form_class.translated:
             fields[f"{TRANSLATION_PREFIX}{code}_{field}"] = forms.CharField(
                 label=format_lazy("{field} ({language})", field=labels[field], language=language), required=False,
-                strip=False, widget=forms.Textarea(attrs={"rows": 2}) if field == "description" else None)
+                strip=False, widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}) if field == "description"
+                else forms.TextInput(attrs={"class": "vTextField"}))
     return type(form_class.__name__, (form_class,), fields)
 
 

@@ -108,11 +108,11 @@ def _message(requirement, progress):
     from django.utils.formats import date_format  # pylint: disable=import-outside-toplevel
 
     subject = _("{requirement}: {remaining} {unit} to go").format(
-        requirement=requirement.name, remaining=format_amount(progress.remaining), unit=progress.unit)
+        requirement=requirement.name, remaining=format_amount(progress.remaining), unit=progress.display_unit)
     body = _("You have {counted} of the {required} {unit} that {requirement} requires for the period that ends "
              "on {end}: {remaining} {unit} to go. Your credits page shows where you stand. You can switch these "
              "reminders off there.").format(
-        counted=format_amount(progress.counted), required=format_amount(progress.required), unit=progress.unit,
+        counted=format_amount(progress.counted), required=format_amount(progress.required), unit=progress.display_unit,
         requirement=requirement.name, end=date_format(progress.period_end, "DATE_FORMAT"),
         remaining=format_amount(progress.remaining))
     return subject, body

@@ -442,15 +442,22 @@ class _Spec:
         self.anchor = row["learner_cycle_start"] or row["cycle_start"]
         self.applies_to_all_flag = row["applies_to_all"]
         self.type_ids, self.credit_ids, self.unit = set(), set(), ""
+        self.unit_translations = {}  # {language: {"unit": ...}} of the type whose unit it is (ADR 0011)
         self.parts = []
 
     def add(self, row):
         if row["credit_types__id"]:
             self.type_ids.add(row["credit_types__id"])
-            self.unit = self.unit or row["credit_types__unit"]
+            self._take_unit(row["credit_types__unit"], row["credit_types__translations"])
         if row["credits__id"]:
             self.credit_ids.add(row["credits__id"])
-            self.unit = self.unit or row["credits__credit_type__unit"]
+            self._take_unit(row["credits__credit_type__unit"], row["credits__credit_type__translations"])
+
+    def _take_unit(self, unit, translations):
+        if not self.unit:
+            self.unit = unit
+            self.unit_translations = {language: {"unit": texts["unit"]}
+                                      for language, texts in (translations or {}).items() if texts.get("unit")}
 
     def counts(self, award):
         credit_id, type_id, unit = award[0], award[1], award[2]
@@ -459,7 +466,8 @@ class _Spec:
 
 SPEC_FIELDS = ("pk", "parent_id", "name", "amount", "carry_over_max", "period_kind", "period_length", "period_unit",
                "cycle_start", "applies_to_all", "learner_cycle_start", "credit_types__id", "credit_types__unit",
-               "credits__id", "credits__credit_type__unit")
+               "credit_types__translations", "credits__id", "credits__credit_type__unit",
+               "credits__credit_type__translations")
 
 
 def _specs(rows):
@@ -584,10 +592,12 @@ def _progress_from(spec, periods, today, totals, part_totals, with_past):
     for part, part_total in zip(spec.parts, part_totals, strict=True):
         earned = part_total.get(current, ZERO)
         parts.append(RequirementProgressData(
-            id=part.id, name=part.name, unit=spec.unit, period_start=start, period_end=end, required=part.amount,
+            id=part.id, name=part.name, unit=spec.unit, translations=spec.unit_translations, period_start=start,
+            period_end=end, required=part.amount,
             earned=earned, carried_over=ZERO, remaining=max(ZERO, part.amount - earned), met=earned >= part.amount))
     return RequirementProgressData(
-        id=spec.id, name=spec.name, unit=spec.unit, period_start=start, period_end=end, required=spec.amount,
+        id=spec.id, name=spec.name, unit=spec.unit, translations=spec.unit_translations, period_start=start,
+        period_end=end, required=spec.amount,
         earned=own, carried_over=carry, remaining=max(ZERO, spec.amount - own - carry),
         met=own + carry >= spec.amount and all(part.met for part in parts), sub_requirements=tuple(parts),
         past_periods=tuple(past))

@@ -75,6 +75,25 @@ CREDITS = (
     DemoCredit(CEU, "Ethics and Compliance", "", "Ethics, compliance and professional conduct.", True),
 )
 
+# The same names in French (ADR 0011): a learner, author or staff member whose language is French
+# sees these; the names above are the site's default language.
+TRANSLATIONS = {
+    MANAGEMENT: {"fr": {"name": "Gestion", "unit": "heures",
+                        "description": "Un thème : des cours qui développent la gestion et le leadership."}},
+    CPA_ONTARIO: {"fr": {"name": "CPA Ontario", "unit": "heures de FPC",
+                         "description": "Formation professionnelle continue vérifiable reconnue par CPA Ontario."}},
+    CEU: {"fr": {"name": "Unités d'éducation continue", "unit": "UEC",
+                 "description": "Une UEC vaut dix heures de contact d'un programme agréé."}},
+    "Leadership": {"fr": {"name": "Leadership", "description": "Diriger des personnes et des équipes."}},
+    "Team Communication": {"fr": {"name": "Communication d'équipe"}},
+    "Ethical Leadership": {"fr": {"name": "Leadership éthique"}},
+    "Leadership and Management CPD": {"fr": {"name": "FPC en leadership et gestion"}},
+    "Ethics CPD": {"fr": {"name": "FPC en éthique"}},
+    "Governance and Risk CPD": {"fr": {"name": "FPC en gouvernance et risques"}},
+    "General Studies": {"fr": {"name": "Études générales"}},
+    "Ethics and Compliance": {"fr": {"name": "Éthique et conformité"}},
+}
+
 LEADERSHIP_COURSE = "course-v1:DemoX+Leadership+2026"
 ETHICS_COURSE = "course-v1:DemoX+Ethics+2026"
 

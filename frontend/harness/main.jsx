@@ -23,6 +23,7 @@ import CourseCardCredits, { CourseCardCreditsContent } from '../src/components/C
 import CreditsCourseAppSettings from '../src/components/CreditsCourseAppSettings';
 import CreditsSidebarWidget from '../src/components/CreditsSidebarWidget';
 import { withCreditsIntl } from '../src/components/CreditsIntl';
+import { inLanguage } from '../src/data/api';
 import * as f from '../test/fixtures';
 import { LMS, STUDIO, setUpApp } from '../test/helpers';
 
@@ -125,12 +126,17 @@ const Index = () => (
 );
 
 /** The platform's app with its real HTTP client, unmocked: requests go to the demo itself. */
-function setUpLiveApp({ username, lms }) {
+const LANGUAGE_COOKIE = 'openedx-language-preference';
+
+function setUpLiveApp({ username, lms, locale }) {
   mergeConfig({
     LMS_BASE_URL: lms, STUDIO_BASE_URL: lms, LOGIN_URL: `${lms}/accounts/login/`, LOGOUT_URL: `${lms}/logout`,
     REFRESH_ACCESS_TOKEN_ENDPOINT: `${lms}/login_refresh`, ACCESS_TOKEN_COOKIE_NAME: 'edx-jwt-cookie-header-payload',
-    CSRF_TOKEN_API_PATH: '/csrf/api/v1/token',
+    CSRF_TOKEN_API_PATH: '/csrf/api/v1/token', LANGUAGE_PREFERENCE_COOKIE_NAME: LANGUAGE_COOKIE,
   });
+  // The learner's language as the LMS records it for every MFE: frontend-platform's getLocale()
+  // reads it, and the widgets ask the API for names in it (Accept-Language).
+  document.cookie = `${LANGUAGE_COOKIE}=${locale}; path=/; SameSite=Lax`;
   initializeMockApp({ authenticatedUser: { userId: 0, username, administrator: false, roles: [] } });
 }
 
@@ -161,8 +167,9 @@ const LiveDashboard = ({ courses, locale }) => (
 
 async function showLive(root, locale) {
   const { username, lms } = globalThis.creditsLive;
-  setUpLiveApp({ username, lms });
-  const { data } = await getAuthenticatedHttpClient().get(`${lms}/api/learner_home/init`);
+  setUpLiveApp({ username, lms, locale });
+  // The dashboard's own call; on the platform the language cookie rides along, here the header.
+  const { data } = await getAuthenticatedHttpClient().get(`${lms}/api/learner_home/init`, inLanguage());
   root.render(
     <IntlProvider locale={locale} messages={{}}>
       <LiveDashboard courses={camelCaseObject(data).courses} locale={locale} />

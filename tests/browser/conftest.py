@@ -25,7 +25,7 @@ DOCS_PAGES = {"studio-before-save", "studio-error", "surface-about", "surface-ce
               "studio-approval", "learner-external-report", "admin-external-approve",
               "learner-requirements", "admin-compliance", "award-credential-check",
               "surface-learner-dashboard-mfe", "surface-learner-dashboard-mfe-fr", "surface-about-fr",
-              "surface-certificate-fr", "surface-my-credits-fr", "award-page-fr"}
+              "surface-certificate-fr", "surface-my-credits-fr", "award-page-fr", "admin-credit-translations"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

@@ -118,3 +118,28 @@ def test_the_operator_sees_who_is_behind_on_a_requirement(operator):
     assert "No learner to show." in driver.find_element(By.ID, "content-main").text
     csv_link = driver.find_element(By.LINK_TEXT, "Download the whole report as CSV").get_attribute("href")
     assert "format=csv" in csv_link and "status=met" in csv_link
+
+
+def test_an_operator_names_a_credit_in_french(operator):
+    """The credit's page has a field per other language, checked as the name is (ADR 0011)."""
+    credit = api.list_credits(credit_type_id=CreditType.objects.get(name=sample_data.MANAGEMENT).id)[0]
+    driver = operator.open(f"/admin/credits_plugin/credit/{credit.id}/change/")
+    assert "In other languages" in operator.text()
+    field = driver.find_element(By.ID, "id_tr_fr_name")
+    assert field.get_attribute("value") == sample_data.TRANSLATIONS[credit.name]["fr"]["name"]
+    field.clear()
+    field.send_keys("Nom trop long " * 20)  # 280 characters: refused, with the reason beside the field
+    operator.click_and_wait(driver.find_element(By.NAME, "_continue"))
+    errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-tr_fr_name .errorlist li")]
+    assert errors == ["Use at most 255 characters (this has 279)."], errors
+    assert not overflowing(driver)
+    field = driver.find_element(By.ID, "id_tr_fr_name")
+    field.clear()
+    field.send_keys("Leadership éthique et responsable")
+    operator.click_and_wait(driver.find_element(By.NAME, "_continue"))
+    try:
+        assert api.get_credit(credit.id).translations["fr"]["name"] == "Leadership éthique et responsable"
+        driver.execute_script("document.getElementById('id_tr_fr_name').scrollIntoView({block: 'center'})")
+        operator.screenshot("admin-credit-translations")
+    finally:  # the demo's data as the other tests expect it
+        api.update_credit(credit.id, translations=sample_data.TRANSLATIONS[credit.name])

@@ -428,7 +428,7 @@ def test_a_learner_downloads_an_open_badge_and_anyone_checks_it_on_the_verificat
                     reason="the widget harness is not built (run: cd frontend && npm ci && npm run build:harness)")
 @pytest.mark.parametrize("locale, heading, total", [
     ("en", "Credits this course awards", "CPA Ontario\n37.00 CPD hours"),
-    ("fr", "Crédits attribués par ce cours", "CPA Ontario\n37,00 CPD hours"),
+    ("fr", "Crédits attribués par ce cours", "CPA Ontario\n37,00 heures de FPC"),
 ])
 def test_the_learner_dashboard_micro_frontend_shows_the_demo_s_own_credits(demo, locale, heading, total):
     demo.sign_in("learner")
@@ -449,8 +449,8 @@ def test_the_learner_s_pages_in_french(demo):
     demo.driver.add_cookie({"name": "django_language", "value": "fr"})
     driver = demo.open(f"/courses/{LEADERSHIP}/about")
     card = driver.find_element(By.CSS_SELECTOR, ".course-sidebar .course-credits-card")
-    assert "Leadership and Management CPD (CPA Ontario)\u00a0: 6,00 CPD hours" in card.text.replace(" :", "\u00a0:"), \
-        card.text
+    assert "FPC en leadership et gestion (CPA Ontario)\u00a0: 6,00 heures de FPC" in card.text.replace(
+        " :", "\u00a0:"), card.text  # the credit's and the unit's French names (ADR 0011)
     assert "Numéro de référence" in card.text
     check_page(demo, "surface-about-fr")
     driver = demo.open(f"/certificates/user/{user('learner').pk}/course/{LEADERSHIP}")
@@ -458,8 +458,8 @@ def test_the_learner_s_pages_in_french(demo):
     assert "Crédits obtenus : " in description and "6,00" in description, description
     check_page(demo, "surface-certificate-fr")
     driver = demo.open("/credits/me/")
-    assert texts(driver, ".credits-total") == ["Continuing Education Units 0,90 CEU", "CPA Ontario 37,00 CPD hours",
-                                                "Management 10,50 hours"]
+    assert texts(driver, ".credits-total") == ["CPA Ontario 37,00 heures de FPC", "Gestion 10,50 heures",
+                                                "Unités d'éducation continue 0,90 UEC"]
     assert "Totaux" in demo.text()
     check_page(demo, "surface-my-credits-fr")
     page = driver.find_elements(By.CSS_SELECTOR, ".credits-award-awarded a[href*='/credits/awards/']")[0] \

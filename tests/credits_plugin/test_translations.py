@@ -282,3 +282,20 @@ def test_totals_are_named_in_the_reader_s_language_and_a_changed_unit_keeps_its_
         [total] = summary.totals
         assert (total.display_credit_type, total.display_unit, total.amount) == (
             "Ordre des CPA", "CPD hours", Decimal("3.50"))
+
+
+def test_a_requirement_s_progress_is_counted_in_the_unit_s_name_of_the_reader(bilingual, learner):
+    api.award_course_credits(learner, COURSE_ID)
+    requirement = api.create_requirement(name="Annual CPD", amount="20", credit_types=[bilingual["type"].id],
+                                         applies_to_all=True)
+    with translation.override("fr"):
+        [progress] = api.get_learner_requirements(learner)
+        assert (progress.id, progress.display_unit, progress.unit) == (requirement.id, "heures de FPC", "CPD hours")
+    page = _signed_in(learner).get("/credits/me/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "3,50 sur 20,00 heures de FPC" in page
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client

@@ -345,7 +345,7 @@ class PeriodProgressSerializer(serializers.Serializer):
 class PartProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    unit = serializers.CharField()
+    unit = serializers.CharField(source="display_unit", help_text="in the request's language")
     period_start = serializers.DateField()
     period_end = serializers.DateField(help_text="included")
     required = serializers.DecimalField(**AMOUNT)

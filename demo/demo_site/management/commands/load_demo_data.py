@@ -159,6 +159,7 @@ class DemoDataLoader:
                     name=spec.name, unit=spec.unit, description=spec.description,
                     requires_reference_number=spec.requires_reference_number,
                     allow_multiple_per_course=spec.allow_multiple_per_course,
+                    translations=sample_data.TRANSLATIONS.get(spec.name),
                 )
                 self.count(_("credit types"))
             types[spec.name] = found
@@ -174,6 +175,7 @@ class DemoDataLoader:
                 found = api.create_credit(
                     credit_type_id=credit_type.id, name=spec.name, description=spec.description,
                     reference_number=spec.reference_number, is_active=spec.is_active,
+                    translations=sample_data.TRANSLATIONS.get(spec.name),
                 )
                 self.count(_("credits"))
             credits[spec.name] = found
