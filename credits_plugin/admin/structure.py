@@ -64,10 +64,11 @@ def with_translation_fields(form_class):
     fields = {}
     for code, language in api.translation_languages():
         for field in form_class.translated:
+            widget = (forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}) if field == "description"
+                      else forms.TextInput(attrs={"class": "vTextField"}))
             fields[f"{TRANSLATION_PREFIX}{code}_{field}"] = forms.CharField(
                 label=format_lazy("{field} ({language})", field=labels[field], language=language), required=False,
-                strip=False, widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}) if field == "description"
-                else forms.TextInput(attrs={"class": "vTextField"}))
+                strip=False, widget=widget)
     return type(form_class.__name__, (form_class,), fields)
 
 
