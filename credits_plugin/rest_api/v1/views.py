@@ -544,13 +544,14 @@ class RequirementComplianceView(RequirementsAPIView):
         params = request.query_params
         requirement = api.compliance_requirement(requirement_id)
         as_of = api.progress_day(params.get("as_of"))
-        rows = api.iter_compliance(requirement.id, as_of=as_of, status=params.get("status") or None,
-                                   after=None if params.get("format") == "csv" else cursor_params(request)[0])
         if params.get("format") == "csv":
             parts = [f"{name}: earned" for name in self._part_names(requirement)]
             return csv_text_response(
                 [*COMPLIANCE_COLUMNS, *parts],
-                (self._csv_cells(row) for row in rows), f"requirement-{requirement.id}-{as_of.isoformat()}.csv")
+                api.iter_compliance_cells(requirement.id, as_of=as_of, status=params.get("status") or None),
+                f"requirement-{requirement.id}-{as_of.isoformat()}.csv", free_text=(0,))  # the username
+        rows = api.iter_compliance(requirement.id, as_of=as_of, status=params.get("status") or None,
+                                   after=cursor_params(request)[0])
         _after, page_size = cursor_params(request)
         page = list(itertools.islice(rows, page_size + 1))
         following = None
@@ -569,13 +570,6 @@ class RequirementComplianceView(RequirementsAPIView):
         names = {part.id: part.name for part in api.list_requirements() if part.parent_id == requirement.id}
         return [names[part_id] for part_id in requirement.sub_requirement_ids]
 
-    @staticmethod
-    def _csv_cells(row):
-        progress = row.progress
-        return [row.username, row.cycle_start.isoformat() if row.cycle_start else "",
-                progress.period_start.isoformat(), progress.period_end.isoformat(), f"{progress.required:.2f}",
-                f"{progress.earned:.2f}", f"{progress.carried_over:.2f}", f"{progress.remaining:.2f}",
-                "true" if progress.met else "false", *(f"{part.earned:.2f}" for part in progress.sub_requirements)]
 
 
 class LearnerRequirementsView(CreditsAPIView):

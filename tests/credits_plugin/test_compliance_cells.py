@@ -1,0 +1,127 @@
+"""
+The compliance report's CSV (``iter_compliance_cells``, a hand-written query and sums in cents)
+writes exactly what the report's own reading (``iter_compliance``) says, learner by learner, for
+every kind of requirement: calendar years, shared and own fixed cycles, rolling windows,
+carry-over, parts, credits earned elsewhere, revoked awards, inactive learners, status filters.
+"""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from credits_plugin import api
+from credits_plugin.models import AwardedCredit, ExternalCredit, RequirementAssignment
+from credits_plugin.services.requirements import compliance_cells
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 6, 15)
+
+
+def at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@pytest.fixture
+def world():
+    cpd = api.create_credit_type(name="CPD", unit="hours")
+    other_unit = api.create_credit_type(name="CEU", unit="CEU")
+    general = api.create_credit(credit_type_id=cpd.id, name="General")
+    ethics = api.create_credit(credit_type_id=cpd.id, name="Ethics")
+    ceu = api.create_credit(credit_type_id=other_unit.id, name="CEU credit")
+    learners = [UserFactory(username=f"l{i:02d}") for i in range(14)]
+    learners[13].is_active = False
+    learners[13].save()
+
+    def award(user, credit, amount, day, status="awarded", course="course-v1:X+Y+1"):
+        return AwardedCredit.objects.create(
+            user=user, course_key=course, credit_id=credit.id, amount=Decimal(amount), credit_name=credit.name,
+            credit_type_name="CPD", unit="CEU" if credit is ceu else "hours", source="passing", status=status,
+            awarded_at=at(day))
+
+    for index, user in enumerate(learners):
+        course = f"course-v1:X+C{index}+1"
+        award(user, general, f"{index * 1.1:.2f}", datetime.date(2026, 3, 1), course=course + "a")
+        award(user, ethics, f"{(index % 5) * 0.7:.2f}", datetime.date(2026, 5, 1), course=course + "b")
+        award(user, general, f"{15 + index % 9}.33", datetime.date(2025, 7, 1), course=course + "c")  # last year
+        award(user, general, "0.10", datetime.date(2024, 7, 1), course=course + "d")  # two years ago
+        award(user, ceu, "50", datetime.date(2026, 2, 1), course=course + "e")  # another unit: never counts
+        if index % 4 == 0:
+            award(user, ethics, "9", datetime.date(2026, 4, 1), status="revoked", course=course + "f")
+        if index % 3 == 0:  # earned elsewhere, under the type
+            external = AwardedCredit.objects.create(
+                user=user, course_key=None, credit=None, amount=Decimal("1.25"), credit_name="Conference",
+                credit_type_name="CPD", unit="hours", source="external", awarded_at=at(datetime.date(2026, 1, 20)))
+            ExternalCredit.objects.create(user=user, title="Conference", provider="Elsewhere", credit_type_id=cpd.id,
+                                          amount=Decimal("1.25"), earned_on=datetime.date(2026, 1, 20),
+                                          status="approved", award=external)
+        if index == 5:
+            award(user, general, "2.00", TODAY + datetime.timedelta(days=3), course=course + "g")  # after as_of
+    return {"cpd": cpd, "general": general, "ethics": ethics, "learners": learners}
+
+
+def both(requirement_id, **kwargs):
+    slow = [compliance_cells(row) for row in api.iter_compliance(requirement_id, as_of=TODAY, **kwargs)]
+    fast = list(api.iter_compliance_cells(requirement_id, as_of=TODAY, chunk_size=4, **kwargs))
+    return slow, fast
+
+
+def assign(requirement, learners, starts=None):
+    starts = starts or {}
+    RequirementAssignment.objects.bulk_create([
+        RequirementAssignment(requirement_id=requirement.id, user=user, cycle_start=starts.get(user.username))
+        for user in learners])
+
+
+@pytest.mark.parametrize("kind, extra", [
+    ("calendar_year", {"carry_over_max": "5"}),
+    ("calendar_year", {}),
+    ("fixed_cycle", {"period_length": 2, "period_unit": "years", "cycle_start": datetime.date(2025, 3, 1),
+                     "carry_over_max": "30"}),
+    ("rolling", {"period_length": 9, "period_unit": "months"}),
+])
+@pytest.mark.parametrize("status", [None, "met", "behind"])
+def test_the_csv_rows_are_the_report_s_rows(world, kind, extra, status):
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         period_kind=kind, applies_to_all=False, **extra)
+    api.create_requirement(name="Ethics part", amount="1.40", credits=[world["ethics"].id], parent=requirement.id)
+    learners = world["learners"]
+    assign(requirement, learners[:12] + [learners[13]], starts={"l03": datetime.date(2024, 9, 1),
+                                                                 "l07": datetime.date(2025, 12, 1)})
+    slow, fast = both(requirement.id, status=status)
+    assert fast == slow
+    assert status or len(slow) == 12  # the inactive learner and the one never assigned are left out
+
+
+def test_a_requirement_for_everyone_and_one_of_credits_without_parts(world):
+    everyone = api.create_requirement(name="All", amount="3", credits=[world["general"].id], applies_to_all=True)
+    assign(everyone, world["learners"][2:4], starts={"l02": datetime.date(2025, 1, 1)})
+    slow, fast = both(everyone.id)
+    assert fast == slow and len(slow) >= 13
+
+
+def test_a_fixed_cycle_counted_from_each_learner_s_own_start(world):
+    own = api.create_requirement(name="Own cycle", amount="4", credit_types=[world["cpd"].id],
+                                 period_kind="fixed_cycle", period_length=1, period_unit="years", cycle_start=None,
+                                 carry_over_max="2", applies_to_all=False)
+    learners = world["learners"]
+    assign(own, learners[:6], starts={user.username: datetime.date(2025, 1 + i, 10) for i, user in enumerate(
+        learners[:5])})  # l05 has no start: nothing to count from, not in the report
+    slow, fast = both(own.id)
+    assert fast == slow and len(slow) == 5
+
+
+def test_the_csv_is_made_in_one_query_a_chunk_for_learners_on_shared_periods(world, django_assert_max_num_queries):
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         applies_to_all=False)
+    assign(requirement, world["learners"])
+    rows = api.iter_compliance_cells(requirement.id, as_of=TODAY, chunk_size=5)
+    with django_assert_max_num_queries(3 + 1):  # 14 learners, 5 a chunk: 3 chunks (+ the last's empty check)
+        assert len(list(rows)) == 13
+
+
+def test_a_bad_status_is_refused_before_anything_is_read(world):
+    requirement = api.create_requirement(name="CPD", amount="1", credit_types=[world["cpd"].id])
+    with pytest.raises(api.CreditsValidationError):
+        api.iter_compliance_cells(requirement.id, status="late")
