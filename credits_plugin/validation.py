@@ -219,12 +219,18 @@ def _clean_group(value, errors):
     return group
 
 
+# Beyond this many other languages in LANGUAGES (Open edX lists 79), the admin offers fields only
+# for those named in CREDITS_TRANSLATION_LANGUAGES: 78 languages would be 234 fields on one page.
+MOST_LANGUAGES_OFFERED = 6
+
+
 def translation_languages(every=False):
     """
     ``[(code, name)]`` of the languages names are translated into (ADR 0011), those the admin
     offers: ``CREDITS_TRANSLATION_LANGUAGES`` where set, else every language of ``LANGUAGES`` but
-    the default one, whose names are the models' own columns. ``every``: those and every other
-    language of ``LANGUAGES``, all that a translation may be given in.
+    the default one (whose names are the models' own columns) when there are at most
+    ``MOST_LANGUAGES_OFFERED``, else none. ``every``: those and every other language of
+    ``LANGUAGES``, all that a translation may be given in.
     """
     from django.conf import settings  # pylint: disable=import-outside-toplevel
 
@@ -233,7 +239,10 @@ def translation_languages(every=False):
     default = (settings.LANGUAGE_CODE or "").lower()
     names = {code.lower(): str(name) for code, name in getattr(settings, "LANGUAGES", ())}
     chosen = [str(code).lower() for code in credits_setting("CREDITS_TRANSLATION_LANGUAGES") or ()]
-    codes = [*chosen, *names] if every else chosen or list(names)
+    if every:
+        codes = [*chosen, *names]
+    else:
+        codes = chosen or (list(names) if len(set(names) - {default}) <= MOST_LANGUAGES_OFFERED else [])
     return [(code, names.get(code, code)) for code in dict.fromkeys(codes) if code != default]
 
 
@@ -259,8 +268,9 @@ def clean_translations(value, errors, translated):
         code = str(language).strip().lower()
         field = f"translations.{language}"
         if code not in languages:
+            codes = list(languages)
             errors.add(field, _("'{code}' is not one of the site's other languages ({codes}).").format(
-                code=language, codes=", ".join(languages) or _("none")))
+                code=language, codes=", ".join(codes if len(codes) <= 12 else [*codes[:12], "…"]) or _("none")))
             continue
         texts = value[language]
         if not isinstance(texts, dict):

@@ -86,7 +86,13 @@ class TranslatedAdminMixin:
         fields = list(fieldsets[0][1]["fields"])
         translated = [name for name in fields if name.startswith(TRANSLATION_PREFIX)]
         if not translated:
-            return fieldsets
+            others = api.translation_languages(every=True)
+            if not others:  # a site in one language
+                return fieldsets
+            return [*fieldsets, (_("In other languages"), {"fields": [], "description": format_lazy(_(
+                "This site lists {count} other languages. Name those you translate names into in the setting "
+                "CREDITS_TRANSLATION_LANGUAGES (with Tutor: COURSE_CREDITS_TRANSLATION_LANGUAGES), e.g. "
+                "[\"fr\"], and their fields show here."), count=len(others))})]
         return [(None, {"fields": [name for name in fields if name not in translated]}),
                 (_("In other languages"), {
                     "fields": translated,

@@ -52,7 +52,7 @@ DEFAULTS = {
     "CREDITS_STATUS_LIST_CACHE_TIMEOUT": 3600,
     # The languages (codes of LANGUAGES) credit type, credit and unit names may be translated into,
     # beside the default language (LANGUAGE_CODE) the names themselves are in. Empty: every
-    # language of LANGUAGES but the default (the admin shows a field per language: name a few).
+    # language of LANGUAGES but the default where it lists at most six others (Open edX lists 79).
     "CREDITS_TRANSLATION_LANGUAGES": [],
     # How many changed learner records reconciliation reads and awards per batch.
     "CREDITS_RECONCILE_BATCH_SIZE": 1000,

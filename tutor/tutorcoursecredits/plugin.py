@@ -49,7 +49,7 @@ CONFIG_DEFAULTS: dict[str, t.Any] = {
     "CREDENTIAL_SIGNING_KEYS": {},
     "STATUS_LIST_CACHE_TIMEOUT": 3600,
     # The languages the admin offers for credit type, credit and unit names, e.g. ["fr"]
-    # (empty: every language of the platform's LANGUAGES, which lists dozens).
+    # (empty: the admin asks for them, the platform's LANGUAGES listing 79).
     "TRANSLATION_LANGUAGES": [],
 }
 

@@ -297,3 +297,17 @@ def test_a_credit_s_name_in_another_language_and_the_languages_offered(admin_cli
     assert response.status_code == 302
     ethics.refresh_from_db()  # French, no longer offered, keeps what it had
     assert ethics.translations == {"de": {"name": "Ethik"}, "fr": {"name": "Éthique"}}
+
+
+def test_a_site_of_many_languages_asks_for_the_ones_translated_into(admin_client, structure, settings):
+    settings.CREDITS_TRANSLATION_LANGUAGES = []
+    settings.LANGUAGES = [("en", "English"), *[(f"l{i}", f"Language {i}") for i in range(14)]]
+    url = f"{ADMIN}/credit/{structure['ethics'].pk}/change/"
+    page = text(admin_client.get(url))
+    assert "This site lists 14 other languages." in page and "Name (Language" not in page
+    settings.CREDITS_TRANSLATION_LANGUAGES = ["l3"]
+    assert "Name (Language 3)" in text(admin_client.get(url))
+    with pytest.raises(api.CreditsValidationError) as caught:  # the message stays short
+        api.update_credit(structure["ethics"].pk, translations={"xx": {"name": "?"}})
+    assert caught.value.field_errors["translations.xx"] == [
+        "'xx' is not one of the site's other languages (l3, l0, l1, l2, l4, l5, l6, l7, l8, l9, l10, l11, …)."]
