@@ -288,8 +288,28 @@ class CourseCreditSettingsData:
         return self.enabled and bool(self.credits)
 
 
+class AwardNames:
+    """
+    An award's names in the active language: ``credit_name``, ``credit_type_name`` and ``unit``
+    hold the default language, ``translations`` the others (``snapshot_translations``).
+    """
+
+    @property
+    def display_credit_name(self):
+        """The credit's name as awarded, in the active language (``credit_name``: the default language)."""
+        return localized(self.translations, "credit_name", self.credit_name)
+
+    @property
+    def display_credit_type_name(self):
+        return localized(self.translations, "credit_type_name", self.credit_type_name)
+
+    @property
+    def display_unit(self):
+        return localized(self.translations, "unit", self.unit)
+
+
 @attr.s(frozen=True, auto_attribs=True)
-class AwardData:
+class AwardData(AwardNames):
     """One awarded credit, as recorded when it was earned."""
 
     uuid: UUID
@@ -319,19 +339,6 @@ class AwardData:
     @property
     def is_external(self):
         return self.source == "external"
-
-    @property
-    def display_credit_name(self):
-        """The credit's name as awarded, in the active language (``credit_name``: the default language)."""
-        return localized(self.translations, "credit_name", self.credit_name)
-
-    @property
-    def display_credit_type_name(self):
-        return localized(self.translations, "credit_type_name", self.credit_type_name)
-
-    @property
-    def display_unit(self):
-        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)
@@ -409,7 +416,7 @@ class IssuerData:
 
 
 @attr.s(frozen=True, auto_attribs=True)
-class PublicAwardData:
+class PublicAwardData(AwardNames):
     """The public verification record of one award: no username, no email."""
 
     uuid: UUID
@@ -431,19 +438,6 @@ class PublicAwardData:
     approved_from: Optional[date] = None  # the course's approval by the accrediting body, for accredited credits
     approved_until: Optional[date] = None
     translations: dict = _translations()  # the award's (snapshot_translations)
-
-    @property
-    def display_credit_name(self):
-        """The credit's name as awarded, in the active language (``credit_name``: the default language)."""
-        return localized(self.translations, "credit_name", self.credit_name)
-
-    @property
-    def display_credit_type_name(self):
-        return localized(self.translations, "credit_type_name", self.credit_type_name)
-
-    @property
-    def display_unit(self):
-        return localized(self.translations, "unit", self.unit)
 
 
 @attr.s(frozen=True, auto_attribs=True)

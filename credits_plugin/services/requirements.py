@@ -658,6 +658,18 @@ def compliance_requirement(requirement_id):
     return requirement_data(_rows().get(pk=requirement.pk))
 
 
+def _report_spec(requirement_id, status):
+    """A compliance report's requirement (not a part) and its ``_Spec`` with its parts; a bad status refused."""
+    if status not in (None, "", "behind", "met"):
+        raise CreditsValidationError(_("Choose behind or met."), field_errors={"status": [_("Choose behind or met.")]})
+    root = _find(requirement_id)
+    compliance_requirement(root.pk)
+    (spec,) = _specs(CreditRequirement.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
+                     .annotate(learner_cycle_start=Value(None, output_field=DateField()))
+                     .values(*SPEC_FIELDS).order_by("pk"))
+    return root, spec
+
+
 def iter_compliance(requirement_id, *, as_of=None, status=None, after=None, batch_size=1000):
     """
     Each learner the requirement applies to, in user id order after the user id ``after``, with
@@ -670,13 +682,7 @@ def iter_compliance(requirement_id, *, as_of=None, status=None, after=None, batc
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
     today = progress_day(as_of)
-    if status not in (None, "", "behind", "met"):
-        raise CreditsValidationError(_("Choose behind or met."), field_errors={"status": [_("Choose behind or met.")]})
-    root = _find(requirement_id)
-    compliance_requirement(root.pk)
-    (spec,) = _specs(CreditRequirement.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
-                     .annotate(learner_cycle_start=Value(None, output_field=DateField()))
-                     .values(*SPEC_FIELDS).order_by("pk"))
+    root, spec = _report_spec(requirement_id, status)
     if spec.applies_to_all_flag:
         own_start = RequirementAssignment.objects.filter(requirement_id=root.pk, user_id=OuterRef("pk")).values(
             "cycle_start")[:1]
@@ -743,13 +749,7 @@ def iter_compliance_cells(requirement_id, *, as_of=None, status=None, chunk_size
     from django.db import connections, router  # pylint: disable=import-outside-toplevel
 
     today = progress_day(as_of)
-    if status not in (None, "", "behind", "met"):
-        raise CreditsValidationError(_("Choose behind or met."), field_errors={"status": [_("Choose behind or met.")]})
-    root = _find(requirement_id)
-    compliance_requirement(root.pk)
-    (spec,) = _specs(CreditRequirement.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
-                     .annotate(learner_cycle_start=Value(None, output_field=DateField()))
-                     .values(*SPEC_FIELDS).order_by("pk"))
+    root, spec = _report_spec(requirement_id, status)
     shared = spec.anchor if spec.kind == PeriodKind.FIXED_CYCLE else None
     summed = spec.kind != PeriodKind.FIXED_CYCLE or shared is not None  # learners on the requirement's periods
     connection = connections[router.db_for_read(AwardedCredit)]
