@@ -11,6 +11,14 @@ AMOUNT = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": True}
 TOTAL = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
 
+def translations_field(texts):
+    """The ``translations`` of a credit type or credit: its ``texts`` in the site's other languages (ADR 0011)."""
+    return serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False,
+        help_text=f'the {texts} in other languages of the site, e.g. {{"fr": {{"name": ...}}}}; the fields '
+                  "themselves are in the site's default language")
+
+
 class CreditTypeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=255)
@@ -25,10 +33,7 @@ class CreditTypeSerializer(serializers.Serializer):
     achievement_type = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text=(
         "what its credits are called in Open Badges credentials: a term of the AchievementType vocabulary "
         "(\"License\", \"Certification\"...) or \"ext:Name\"; empty: chosen per award"))
-    translations = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
-            'the name, description and unit in other languages of the site: {"fr": {"name": ..., '
-            '"description": ..., "unit": ...}}; name, description and unit above are in the default language'))
+    translations = translations_field("name, description and unit")
     display_name = serializers.CharField(read_only=True, help_text="the name in the request's language "
                                                                    "(Accept-Language), else the default")
     display_unit = serializers.CharField(read_only=True, help_text="the unit in the request's language")
@@ -51,10 +56,7 @@ class CreditSerializer(serializers.Serializer):
     description = serializers.CharField()
     reference_number = serializers.CharField()
     is_active = serializers.BooleanField()
-    translations = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
-            'the name and description in other languages of the site: {"fr": {"name": ..., "description": ...}}; '
-            "name and description above are in the default language"))
+    translations = translations_field("name and description")
     display_name = serializers.CharField(read_only=True, help_text="the name in the request's language "
                                                                    "(Accept-Language), else the default")
 
@@ -65,9 +67,7 @@ class CreditWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     reference_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     is_active = serializers.BooleanField(required=False)
-    translations = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False, help_text=(
-            'the name and description in other languages of the site: {"fr": {"name": ..., "description": ...}}'))
+    translations = translations_field("name and description")
 
 
 class DesignationSerializer(serializers.Serializer):
