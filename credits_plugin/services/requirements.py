@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AMOUNT_MAX, MAX_NAME_LENGTH, MAX_PERIOD_MONTHS, AwardStatus, PeriodKind, PeriodUnit
+from credits_plugin.csv_text import FORMULA_STARTS, free_text_cell, needs_quotes
 from credits_plugin.data import ComplianceRowData, PeriodProgressData, RequirementData, RequirementProgressData
 from credits_plugin.exceptions import CreditsNotFound, CreditsValidationError
 from credits_plugin.models import (
@@ -733,17 +734,19 @@ def compliance_cells(row):
             "true" if progress.met else "false", *(f"{part.earned:.2f}" for part in progress.sub_requirements)]
 
 
-def iter_compliance_cells(requirement_id, *, as_of=None, status=None, chunk_size=5000):
+def iter_compliance_lines(requirement_id, *, as_of=None, status=None, chunk_size=5000):
     """
-    The rows of ``iter_compliance`` as ``compliance_cells`` writes them: the CSV of a whole report.
+    The rows of ``iter_compliance`` as lines of CSV text (``compliance_cells``, the username
+    guarded and quoted as ``credits_plugin.csv_text`` does): the body of a whole report's CSV.
 
     The same learners in the same order with the same values, made for the hundred thousand
     learners of a licensing body: a chunk of learners at a time comes from one hand-written
     query (built once per report: the learners LEFT JOINed to what counts, added up by the
-    database, as a raw GROUP BY would), and the cells of those on the requirement's own periods
-    are written from the sums in whole cents, without model values or data objects. Learners
-    counted from their own cycle start go through ``iter_compliance``'s reading of their awards.
-    ``tests/credits_plugin/test_compliance_cells.py`` holds the two paths to the same output.
+    database, as a raw GROUP BY would), and the line of a learner on the requirement's own
+    periods is written from the sums in whole cents, without model values or data objects; the
+    part of the line after the username is kept per set of sums, as many learners share theirs.
+    Learners counted from their own cycle start go through ``iter_compliance``'s reading of their
+    awards. ``tests/credits_plugin/test_compliance_cells.py`` holds the two paths to the same text.
     """
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     from django.db import connections, router  # pylint: disable=import-outside-toplevel
@@ -754,13 +757,13 @@ def iter_compliance_cells(requirement_id, *, as_of=None, status=None, chunk_size
     summed = spec.kind != PeriodKind.FIXED_CYCLE or shared is not None  # learners on the requirement's periods
     connection = connections[router.db_for_read(AwardedCredit)]
     sql, params = _compliance_sql(connection, get_user_model(), spec, root.pk, today, chunk_size)
-    cells = _SharedCells(spec, today, shared, status) if summed else None
+    tails = _SharedTails(spec, today, shared, status) if summed else None
     # Checked and built above, at the call: a streamed CSV must fail before its first line.
-    return _compliance_chunks(connection, sql, params, spec, today, shared, status, cells, chunk_size)
+    return _compliance_chunks(connection, sql, params, spec, today, shared, status, tails, chunk_size)
 
 
-def _compliance_chunks(connection, sql, params, spec, today, shared, status, cells, chunk_size):
-    """The rows of ``iter_compliance_cells``, a chunk of learners per query."""
+def _compliance_chunks(connection, sql, params, spec, today, shared, status, tails, chunk_size):
+    """The lines of ``iter_compliance_lines``, a chunk of learners per query."""
     last = 0
     while True:
         params[-2] = last
@@ -769,78 +772,83 @@ def _compliance_chunks(connection, sql, params, spec, today, shared, status, cel
             rows = cursor.fetchall()
         own = {}
         for row in rows:
-            start = datetime.date.fromisoformat(row[2]) if isinstance(row[2], str) else row[2]
-            if start and start != shared:
-                own[row[0]] = start
+            start = row[2]
+            if start is not None:
+                start = datetime.date.fromisoformat(start) if isinstance(start, str) else start
+                if start != shared:
+                    own[row[0]] = start
         computed = _progress_by_learner(spec, own, today)
+        tail_of = tails.tail if tails is not None else None
         for row in rows:
-            if row[0] in own:
+            if own and row[0] in own:
                 progress = computed.get(row[0])
                 if progress is not None and status != ("behind" if progress.met else "met"):
-                    yield compliance_cells(ComplianceRowData(user_id=row[0], username=row[1],
-                                                             cycle_start=own[row[0]], progress=progress))
-            elif cells is not None:
-                line = cells.row(row)
-                if line is not None:
-                    yield line
+                    cells = compliance_cells(ComplianceRowData(user_id=row[0], username=row[1],
+                                                               cycle_start=own[row[0]], progress=progress))
+                    yield free_text_cell(cells[0]) + "," + ",".join(cells[1:]) + "\r\n"
+            elif tail_of is not None:  # the lean path, per learner: a kept tail, the name checked inline
+                tail = tail_of(row[3:])
+                if tail:
+                    name = row[1]
+                    yield (free_text_cell(name) if name[:1] in FORMULA_STARTS or needs_quotes(name) else name) + tail
         if len(rows) < chunk_size:
             return
         last = rows[-1][0]
 
 
-def _cents(value):
-    """A sum from a database cursor (None; an int or a float from SQLite; a Decimal from MySQL) in whole cents."""
-    if value is None:
-        return 0
-    return round(value * 100) if isinstance(value, float) else int(Decimal(value) * 100)
-
-
-def _cents_text(cents):
-    return "%d.%02d" % divmod(cents, 100)  # pylint: disable=consider-using-f-string  (the quickest, per cell)
-
-
-class _SharedCells:
-    """``compliance_cells`` of a learner on the requirement's own periods, from their sums (as ``_progress_from``)."""
+class _SharedTails:
+    """
+    The line of a learner on the requirement's own periods after their username (``compliance_cells``
+    from their sums, as ``_progress_from`` counts). What follows the name depends only on what
+    counts now, what carries over and each part's sum, which many learners share: the text is kept
+    per such set, a bounded number of them.
+    """
 
     def __init__(self, spec, today, shared, status):
         periods = _periods(spec, spec.anchor)
         start, end = periods.bounds(periods.current(today), today)
-        self.head = ("" if shared is None else shared.isoformat(), start.isoformat(), end.isoformat(),
-                     f"{spec.amount:.2f}")
+        self.head = ",".join(("" if shared is None else shared.isoformat(), start.isoformat(), end.isoformat(),
+                              f"{spec.amount:.2f}"))
         self.amount = int(spec.amount * 100)
         self.cap = int(spec.carry_over_max * 100) if periods.has_past_periods and spec.carry_over_max else 0
         self.parts = [int(part.amount * 100) for part in spec.parts]
         self.status = status
-        self.texts = {}  # {cents: "12.50"}
+        self.kept = {}  # {(now, carried over, parts): ",2026-01-01,...\r\n", or "" when the status filter drops it}
 
-    def row(self, row):
-        """The cells of a row of ``_compliance_sql`` (None when the status filter leaves it out): lean, per learner."""
-        amount, text = self.amount, self.text
-        now, before = _cents(row[3]), _cents(row[4])
+    def tail(self, sums):
+        """
+        The line's text after the username, for the sums of a row of ``_compliance_sql`` (whole
+        cents: now, the period before, each part's); "" when the status filter leaves the learner out.
+        """
+        amount, before = self.amount, sums[1]
         carry = min(self.cap, before - amount) if before > amount else 0
-        if self.parts:
-            parts = list(map(_cents, row[5:]))
-            met = now + carry >= amount and all(map(int.__ge__, parts, self.parts))
-        else:
-            parts, met = (), now + carry >= amount
-        if self.status and self.status == ("behind" if met else "met"):
-            return None
-        return [row[1], *self.head, text(now), text(carry), text(amount - now - carry if amount > now + carry else 0),
-                "true" if met else "false", *map(text, parts)]
-
-    def text(self, cents):
-        """``_cents_text``, kept: a report's amounts repeat (the same courses' sums), a bounded number of them."""
-        found = self.texts.get(cents)
+        key = (sums[0], carry, sums[2:])
+        found = self.kept.get(key)
         if found is None:
-            if len(self.texts) >= 10000:
-                self.texts.clear()
-            found = self.texts[cents] = _cents_text(cents)
+            if len(self.kept) >= 4096:
+                self.kept.clear()
+            found = self.kept[key] = self._written(sums[0], carry, sums[2:])
         return found
+
+    def _written(self, now, carry, parts):
+        amount = self.amount
+        met = now + carry >= amount and all(map(int.__ge__, parts, self.parts))
+        if self.status and self.status == ("behind" if met else "met"):
+            return ""
+        remaining = amount - now - carry if amount > now + carry else 0
+        cells = [self.head, *map(_cents_text, (now, carry, remaining)), "true" if met else "false",
+                 *map(_cents_text, parts)]
+        return "," + ",".join(cells) + "\r\n"
+
+
+def _cents_text(cents):
+    """An amount in whole cents as the report writes it: "12.50"."""
+    return "%d.%02d" % divmod(cents, 100)  # pylint: disable=consider-using-f-string
 
 
 def _compliance_sql(connection, user_model, spec, requirement_id, today, chunk_size):
     """
-    The query of ``iter_compliance_cells`` and its parameters, the last two the user id to read
+    The query of ``iter_compliance_lines`` and its parameters, the last two the user id to read
     after and the chunk's size: each learner (user id order) with their cycle start, what counts in
     the current period, what counted in the one before (carry-over), and what counts in the
     current period toward each part. What counts is ``_counts_q``'s: the unit, and the credit or
@@ -875,11 +883,17 @@ def _compliance_sql(connection, user_model, spec, requirement_id, today, chunk_s
         since = ops.adapt_datetimefield_value(day_start(_counting_since(spec, spec.anchor, today)))
     until = ops.adapt_datetimefield_value(day_start(today + ONE_DAY))
     amount, when = f"a.{quote('amount')}", f"a.{quote('awarded_at')}"
-    sums = [f"SUM(CASE WHEN {when} >= %s THEN {amount} END)", f"SUM(CASE WHEN {when} < %s THEN {amount} END)"]
+    integer = "SIGNED" if connection.vendor == "mysql" else "INTEGER"
+
+    def cents(condition):
+        """A sum in whole cents, an integer, 0 for none (amounts have two decimals: exact on MySQL, near on SQLite)."""
+        return f"CAST(ROUND(COALESCE(SUM(CASE WHEN {condition} THEN {amount} END), 0) * 100) AS {integer})"
+
+    sums = [cents(f"{when} >= %s"), cents(f"{when} < %s")]
     params = [start, start]
     for part in spec.parts:  # what counts toward a part also counts toward the requirement (the join's condition)
         condition, values = counts(part)
-        sums.append(f"SUM(CASE WHEN {condition} AND {when} >= %s THEN {amount} END)")
+        sums.append(cents(f"{condition} AND {when} >= %s"))
         params.extend([*values, start])
     user_pk = quote(user_model._meta.pk.column)  # pylint: disable=protected-access
     username = quote(user_model._meta.get_field(user_model.USERNAME_FIELD).column)  # pylint: disable=protected-access
@@ -963,7 +977,7 @@ def _counting_since(spec, anchor, today):
 
 __all__ = [
     "announce_requirements_met", "requirements_met_by",
-    "compliance_requirement", "iter_compliance",
+    "compliance_requirement", "iter_compliance", "iter_compliance_lines",
     "assign_learners", "list_assignments", "parse_assignment_csv",
     "clean_requirement", "create_requirement", "delete_requirement", "get_learner_requirements",
     "get_requirement", "list_requirements", "progress_day", "update_requirement",

@@ -1,8 +1,9 @@
 """
-The compliance report's CSV (``iter_compliance_cells``, a hand-written query and sums in cents)
-writes exactly what the report's own reading (``iter_compliance``) says, learner by learner, for
-every kind of requirement: calendar years, shared and own fixed cycles, rolling windows,
-carry-over, parts, credits earned elsewhere, revoked awards, inactive learners, status filters.
+The compliance report's CSV (``iter_compliance_lines``, a hand-written query, sums in cents and
+lines written by hand) writes exactly what the report's own reading (``iter_compliance``) says
+through csv.writer, learner by learner, for every kind of requirement: calendar years, shared and
+own fixed cycles, rolling windows, carry-over, parts, credits earned elsewhere, revoked awards,
+inactive learners, status filters, and usernames a spreadsheet or a CSV reader could misread.
 """
 import datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from credits_plugin import api
+from credits_plugin.csv_text import guarded, writer
 from credits_plugin.models import AwardedCredit, ExternalCredit, RequirementAssignment
 from credits_plugin.services.requirements import compliance_cells
 from tests.factories import UserFactory
@@ -62,8 +64,11 @@ def world():
 
 
 def both(requirement_id, **kwargs):
-    slow = [compliance_cells(row) for row in api.iter_compliance(requirement_id, as_of=TODAY, **kwargs)]
-    fast = list(api.iter_compliance_cells(requirement_id, as_of=TODAY, chunk_size=4, **kwargs))
+    """The report's rows through csv.writer (the username guarded), and the lines the CSV writes."""
+    writerow = writer().writerow
+    slow = [writerow([guarded(cells[0]), *cells[1:]]) for cells in (
+        compliance_cells(row) for row in api.iter_compliance(requirement_id, as_of=TODAY, **kwargs))]
+    fast = list(api.iter_compliance_lines(requirement_id, as_of=TODAY, chunk_size=4, **kwargs))
     return slow, fast
 
 
@@ -116,7 +121,7 @@ def test_the_csv_is_made_in_one_query_a_chunk_for_learners_on_shared_periods(wor
     requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
                                          applies_to_all=False)
     assign(requirement, world["learners"])
-    rows = api.iter_compliance_cells(requirement.id, as_of=TODAY, chunk_size=5)
+    rows = api.iter_compliance_lines(requirement.id, as_of=TODAY, chunk_size=5)
     with django_assert_max_num_queries(3 + 1):  # 14 learners, 5 a chunk: 3 chunks (+ the last's empty check)
         assert len(list(rows)) == 13
 
@@ -124,4 +129,42 @@ def test_the_csv_is_made_in_one_query_a_chunk_for_learners_on_shared_periods(wor
 def test_a_bad_status_is_refused_before_anything_is_read(world):
     requirement = api.create_requirement(name="CPD", amount="1", credit_types=[world["cpd"].id])
     with pytest.raises(api.CreditsValidationError):
-        api.iter_compliance_cells(requirement.id, status="late")
+        api.iter_compliance_lines(requirement.id, status="late")
+
+
+def test_usernames_are_written_as_csv_writer_writes_them_and_cannot_start_a_formula(world):
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         applies_to_all=False)
+    odd = [UserFactory(username=name) for name in ("=1+2", "-minus", "@at", 'say "hi"', "a,b", "tab\tname")]
+    own = api.create_requirement(name="Own", amount="1", credit_types=[world["cpd"].id], period_kind="fixed_cycle",
+                                 period_length=1, period_unit="years", cycle_start=None, applies_to_all=False)
+    assign(requirement, odd)  # the requirement's own periods: the lines written from the sums
+    assign(own, odd, starts={user.username: datetime.date(2026, 1, 1) for user in odd})  # each learner's cycle
+    for target in (requirement, own):
+        slow, fast = both(target.id)
+        assert fast == slow and len(fast) == len(odd)
+    lines = list(api.iter_compliance_lines(requirement.id, as_of=TODAY))
+    assert lines[0].startswith("'=1+2,") and lines[3].startswith('"say ""hi""",') and lines[4].startswith('"a,b",')
+
+
+def test_learners_who_share_only_some_of_their_sums_get_their_own_line(world):
+    """A line is kept per (now, carried over, parts): equal totals with another split or carry differ."""
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         carry_over_max="5", applies_to_all=False)
+    api.create_requirement(name="Ethics part", amount="1.40", credits=[world["ethics"].id], parent=requirement.id)
+    sums = {"a": ("5", "2", "10"), "b": ("6", "1", "10"), "c": ("5", "2", "20"), "d": ("5", "2", "10")}
+    learners = []
+    for name, (general, ethics, last_year) in sums.items():
+        user = UserFactory(username=f"share_{name}")
+        learners.append(user)
+        for index, (credit, amount, day) in enumerate(((world["general"], general, datetime.date(2026, 3, 1)),
+                                                       (world["ethics"], ethics, datetime.date(2026, 3, 2)),
+                                                       (world["general"], last_year, datetime.date(2025, 3, 1)))):
+            AwardedCredit.objects.create(
+                user=user, course_key=f"course-v1:S+{name}{index}+1", credit_id=credit.id, amount=Decimal(amount),
+                credit_name=credit.name, credit_type_name="CPD", unit="hours", source="passing", awarded_at=at(day))
+    assign(requirement, learners)
+    slow, fast = both(requirement.id)
+    assert fast == slow
+    assert [line.split(",")[6:9] for line in fast] == [
+        ["1.50", "0.00", "true"], ["1.50", "0.00", "false"], ["5.00", "0.00", "true"], ["1.50", "0.00", "true"]]

@@ -1,10 +1,11 @@
 """CSV downloads that stream: rows are written as they are read, never built in memory."""
-import csv
 import operator
 
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from rest_framework.renderers import BaseRenderer
+
+from credits_plugin.csv_text import FORMULA_STARTS, guarded, writer
 
 
 class CSVRenderer(BaseRenderer):
@@ -19,16 +20,7 @@ class CSVRenderer(BaseRenderer):
         raise NotImplementedError("CSV is streamed by csv_response()")
 
 
-class _Echo:
-    """A file-like object whose write returns what it was given, for csv.writer."""
-
-    def write(self, value):
-        return value
-
-
 ROWS_PER_CHUNK = 500
-# A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 
 def _column(field):
@@ -76,11 +68,16 @@ def _guarded(row, free_text, guard):
 
 
 def _chunks(header, rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    writerow = writer().writerow
+    return _line_chunks(header, map(writerow, rows))
+
+
+def _line_chunks(header, lines):
+    """The header's line, then ``lines`` (CSV text) joined ROWS_PER_CHUNK at a time."""
+    yield writer().writerow(header)
     chunk = []
-    for row in rows:
-        chunk.append(writer.writerow(row))
+    for line in lines:
+        chunk.append(line)
         if len(chunk) >= ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
@@ -90,10 +87,7 @@ def _chunks(header, rows):
 
 def _cell(value):
     """Plain text for a spreadsheet; a leading =, +, - or @ cannot start a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in FORMULA_STARTS:
-        text = "'" + text
-    return text
+    return "" if value is None else guarded(str(value))
 
 
 def _in_language(chunks, language):
@@ -108,6 +102,11 @@ def _in_language(chunks, language):
         if chunk is None:
             return
         yield chunk
+
+
+def csv_lines_response(header, lines, filename):
+    """A download of ``lines``, each a row already written as CSV text (``credits_plugin.csv_text``)."""
+    return _response(_line_chunks(header, lines), filename)
 
 
 def csv_response(items, serializer_class, filename):

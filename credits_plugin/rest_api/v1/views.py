@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from credits_plugin import api
 from credits_plugin.rest_api.v1 import serializers as s
-from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_response, csv_text_response
+from credits_plugin.rest_api.v1.csv_export import CSVRenderer, csv_lines_response, csv_response, csv_text_response
 from credits_plugin.rest_api.v1.errors import exception_handler
 from credits_plugin.rest_api.v1.pagination import cursor_params, page_params, page_response, paginate
 
@@ -546,10 +546,10 @@ class RequirementComplianceView(RequirementsAPIView):
         as_of = api.progress_day(params.get("as_of"))
         if params.get("format") == "csv":
             parts = [f"{name}: earned" for name in self._part_names(requirement)]
-            return csv_text_response(
+            return csv_lines_response(
                 [*COMPLIANCE_COLUMNS, *parts],
-                api.iter_compliance_cells(requirement.id, as_of=as_of, status=params.get("status") or None),
-                f"requirement-{requirement.id}-{as_of.isoformat()}.csv", free_text=(0,))  # the username
+                api.iter_compliance_lines(requirement.id, as_of=as_of, status=params.get("status") or None),
+                f"requirement-{requirement.id}-{as_of.isoformat()}.csv")
         rows = api.iter_compliance(requirement.id, as_of=as_of, status=params.get("status") or None,
                                    after=cursor_params(request)[0])
         _after, page_size = cursor_params(request)
