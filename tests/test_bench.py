@@ -37,7 +37,8 @@ def test_scenarios_report_ratios_queries_and_growth(small_run):
     assert results["page: about card, warm"]["queries"] == 0
     for what in ("backfill, 200 learners x 3 credits", "backfill, 400 learners x 3 credits",
                  "course report CSV, 200 awards", "course report CSV, 400 awards",
-                 "compliance report CSV, 200 learners", "compliance report CSV, 400 learners"):
+                 "compliance report CSV, 200 learners", "compliance report CSV, 400 learners",
+                 "compliance CSV, lines unshared, 200 learners", "compliance CSV, lines unshared, 400 learners"):
         row = results[what]
         assert row["ratio"] > 0 and row["us_per_row"] > 0 and row["peak_mb"] > 0, row
     for size in (200, 400):

@@ -744,7 +744,8 @@ def iter_compliance_lines(requirement_id, *, as_of=None, status=None, chunk_size
     query (built once per report: the learners LEFT JOINed to what counts, added up by the
     database, as a raw GROUP BY would), and the line of a learner on the requirement's own
     periods is written from the sums in whole cents, without model values or data objects; the
-    part of the line after the username is kept per set of sums, as many learners share theirs.
+    part of the line after the username is kept per (what counts now, what carries over, each
+    part's sum), which many learners share.
     Learners counted from their own cycle start go through ``iter_compliance``'s reading of their
     awards. ``tests/credits_plugin/test_compliance_cells.py`` holds the two paths to the same text.
     """
@@ -757,12 +758,12 @@ def iter_compliance_lines(requirement_id, *, as_of=None, status=None, chunk_size
     summed = spec.kind != PeriodKind.FIXED_CYCLE or shared is not None  # learners on the requirement's periods
     connection = connections[router.db_for_read(AwardedCredit)]
     sql, params = _compliance_sql(connection, get_user_model(), spec, root.pk, today, chunk_size)
-    tails = _SharedTails(spec, today, shared, status) if summed else None
+    tail_of = _shared_tails(spec, today, shared, status) if summed else None
     # Checked and built above, at the call: a streamed CSV must fail before its first line.
-    return _compliance_chunks(connection, sql, params, spec, today, shared, status, tails, chunk_size)
+    return _compliance_chunks(connection, sql, params, spec, today, shared, status, tail_of, chunk_size)
 
 
-def _compliance_chunks(connection, sql, params, spec, today, shared, status, tails, chunk_size):
+def _compliance_chunks(connection, sql, params, spec, today, shared, status, tail_of, chunk_size):
     """The lines of ``iter_compliance_lines``, a chunk of learners per query."""
     last = 0
     while True:
@@ -778,7 +779,6 @@ def _compliance_chunks(connection, sql, params, spec, today, shared, status, tai
                 if start != shared:
                     own[row[0]] = start
         computed = _progress_by_learner(spec, own, today)
-        tail_of = tails.tail if tails is not None else None
         for row in rows:
             if own and row[0] in own:
                 progress = computed.get(row[0])
@@ -796,54 +796,58 @@ def _compliance_chunks(connection, sql, params, spec, today, shared, status, tai
         last = rows[-1][0]
 
 
-class _SharedTails:
-    """
-    The line of a learner on the requirement's own periods after their username (``compliance_cells``
-    from their sums, as ``_progress_from`` counts). What follows the name depends only on what
-    counts now, what carries over and each part's sum, which many learners share: the text is kept
-    per such set, a bounded number of them.
-    """
+_KEEP = 4096  # the most lines' tails a compliance CSV keeps (emptied when full)
 
-    def __init__(self, spec, today, shared, status):
-        periods = _periods(spec, spec.anchor)
-        start, end = periods.bounds(periods.current(today), today)
-        self.head = ",".join(("" if shared is None else shared.isoformat(), start.isoformat(), end.isoformat(),
-                              f"{spec.amount:.2f}"))
-        self.amount = int(spec.amount * 100)
-        self.cap = int(spec.carry_over_max * 100) if periods.has_past_periods and spec.carry_over_max else 0
-        self.parts = [int(part.amount * 100) for part in spec.parts]
-        self.status = status
-        self.kept = {}  # {(now, carried over, parts): ",2026-01-01,...\r\n", or "" when the status filter drops it}
 
-    def tail(self, sums):
-        """
-        The line's text after the username, for the sums of a row of ``_compliance_sql`` (whole
-        cents: now, the period before, each part's); "" when the status filter leaves the learner out.
-        """
-        amount, before = self.amount, sums[1]
-        carry = min(self.cap, before - amount) if before > amount else 0
-        key = (sums[0], carry, sums[2:])
-        found = self.kept.get(key)
+def _shared_tails(spec, today, shared, status):
+    """
+    ``tail(sums)``: the line of a learner on the requirement's own periods after their username
+    (``compliance_cells`` from their sums, as ``_progress_from`` counts), for the sums of a row of
+    ``_compliance_sql`` (whole cents: now, the period before, each part's); "" when the status
+    filter leaves the learner out. What follows the name depends only on what counts now, what
+    carries over and each part's sum, which many learners share: the text is kept per such set,
+    at most ``_KEEP`` of them (emptied when full, so that memory stays bounded whatever the
+    number of learners). Lean: it runs once per learner.
+    """
+    periods = _periods(spec, spec.anchor)
+    start, end = periods.bounds(periods.current(today), today)
+    head = "," + ",".join(("" if shared is None else shared.isoformat(), start.isoformat(), end.isoformat(),
+                           f"{spec.amount:.2f}"))
+    amount = int(spec.amount * 100)
+    cap = int(spec.carry_over_max * 100) if periods.has_past_periods and spec.carry_over_max else 0
+    required = tuple(int(part.amount * 100) for part in spec.parts)
+    left_out = {"met": False, "behind": True}.get(status)  # the value of "met" the status filter leaves out
+    kept = {}
+    text = _cents_text  # a local name: the lines below run once per learner with a line of its own
+
+    def tail(sums):
+        now, before, parts = sums[0], sums[1], sums[2:]
+        carry = before - amount if before > amount else 0
+        if carry > cap:
+            carry = cap
+        key = (now, carry, parts)
+        found = kept.get(key)
         if found is None:
-            if len(self.kept) >= 4096:
-                self.kept.clear()
-            found = self.kept[key] = self._written(sums[0], carry, sums[2:])
+            if len(kept) >= _KEEP:
+                kept.clear()
+            met = now + carry >= amount and all(map(int.__ge__, parts, required))
+            if met is left_out:
+                found = kept[key] = ""
+            else:
+                remaining = amount - now - carry if amount > now + carry else 0
+                found = kept[key] = (f"{head},{text(now)},{text(carry)},{text(remaining)},"
+                                     f"{'true' if met else 'false'}{''.join([',' + text(part) for part in parts])}\r\n")
         return found
 
-    def _written(self, now, carry, parts):
-        amount = self.amount
-        met = now + carry >= amount and all(map(int.__ge__, parts, self.parts))
-        if self.status and self.status == ("behind" if met else "met"):
-            return ""
-        remaining = amount - now - carry if amount > now + carry else 0
-        cells = [self.head, *map(_cents_text, (now, carry, remaining)), "true" if met else "false",
-                 *map(_cents_text, parts)]
-        return "," + ",".join(cells) + "\r\n"
+    return tail
 
 
 def _cents_text(cents):
-    """An amount in whole cents as the report writes it: "12.50"."""
-    return "%d.%02d" % divmod(cents, 100)  # pylint: disable=consider-using-f-string
+    """
+    An amount in whole cents as ``f"{amount:.2f}"`` writes it ("12.50", "-1.50"): exact while the
+    float ``cents / 100`` is within half a cent of the amount, that is below 4.5e13 cents.
+    """
+    return f"{cents / 100:.2f}"
 
 
 def _compliance_sql(connection, user_model, spec, requirement_id, today, chunk_size):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from credits_plugin import api
 from credits_plugin.csv_text import guarded, writer
 from credits_plugin.models import AwardedCredit, ExternalCredit, RequirementAssignment
-from credits_plugin.services.requirements import compliance_cells
+from credits_plugin.services import requirements
+from credits_plugin.services.requirements import _cents_text, compliance_cells
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,10 +133,17 @@ def test_a_bad_status_is_refused_before_anything_is_read(world):
         api.iter_compliance_lines(requirement.id, status="late")
 
 
+ODD_NAMES = {  # username: how the line must start (written out here, not by the module under test)
+    "=1+2": "'=1+2,", "-minus": "'-minus,", "@at": "'@at,", "+plus": "'+plus,", 'say "hi"': '"say ""hi""",',
+    "a,b": '"a,b",', "tab\tname": "tab\tname,", "line\nbreak": '"line\nbreak",', "\tlead": "'\tlead,",
+    "\rcr": '"\'\rcr",', "cr\rin": '"cr\rin",', "plain": "plain,",
+}
+
+
 def test_usernames_are_written_as_csv_writer_writes_them_and_cannot_start_a_formula(world):
     requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
                                          applies_to_all=False)
-    odd = [UserFactory(username=name) for name in ("=1+2", "-minus", "@at", 'say "hi"', "a,b", "tab\tname")]
+    odd = [UserFactory(username=name) for name in ODD_NAMES]
     own = api.create_requirement(name="Own", amount="1", credit_types=[world["cpd"].id], period_kind="fixed_cycle",
                                  period_length=1, period_unit="years", cycle_start=None, applies_to_all=False)
     assign(requirement, odd)  # the requirement's own periods: the lines written from the sums
@@ -143,11 +151,27 @@ def test_usernames_are_written_as_csv_writer_writes_them_and_cannot_start_a_form
     for target in (requirement, own):
         slow, fast = both(target.id)
         assert fast == slow and len(fast) == len(odd)
-    lines = list(api.iter_compliance_lines(requirement.id, as_of=TODAY))
-    assert lines[0].startswith("'=1+2,") and lines[3].startswith('"say ""hi""",') and lines[4].startswith('"a,b",')
+        starts = list(ODD_NAMES.values())
+        assert [line[:len(start)] for line, start in zip(fast, starts, strict=True)] == starts
 
 
-def test_learners_who_share_only_some_of_their_sums_get_their_own_line(world):
+def test_amounts_in_whole_cents_are_written_as_the_report_writes_amounts():
+    for cents in (*range(-1050, 1050, 7), 0, -5, -100, 123456789, -123456789):
+        assert _cents_text(cents) == f"{Decimal(cents) / 100:.2f}"
+
+
+def test_the_kept_text_emptied_when_full_changes_no_line(world, monkeypatch):
+    monkeypatch.setattr(requirements, "_KEEP", 2)
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         carry_over_max="5", applies_to_all=False)
+    api.create_requirement(name="Ethics part", amount="1.40", credits=[world["ethics"].id], parent=requirement.id)
+    assign(requirement, world["learners"])
+    slow, fast = both(requirement.id)
+    assert fast == slow and len(fast) == 13
+
+
+@pytest.mark.parametrize("status", [None, "met", "behind"])
+def test_learners_who_share_only_some_of_their_sums_get_their_own_line(world, status):
     """A line is kept per (now, carried over, parts): equal totals with another split or carry differ."""
     requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
                                          carry_over_max="5", applies_to_all=False)
@@ -164,7 +188,9 @@ def test_learners_who_share_only_some_of_their_sums_get_their_own_line(world):
                 user=user, course_key=f"course-v1:S+{name}{index}+1", credit_id=credit.id, amount=Decimal(amount),
                 credit_name=credit.name, credit_type_name="CPD", unit="hours", source="passing", awarded_at=at(day))
     assign(requirement, learners)
-    slow, fast = both(requirement.id)
+    slow, fast = both(requirement.id, status=status)
     assert fast == slow
+    lines = {"a": ["1.50", "0.00", "true"], "b": ["1.50", "0.00", "false"], "c": ["5.00", "0.00", "true"],
+             "d": ["1.50", "0.00", "true"]}  # d shares all of a's sums: a's kept line (or a's "" when left out)
     assert [line.split(",")[6:9] for line in fast] == [
-        ["1.50", "0.00", "true"], ["1.50", "0.00", "false"], ["5.00", "0.00", "true"], ["1.50", "0.00", "true"]]
+        cells for cells in lines.values() if status is None or (cells[2] == "true") == (status == "met")]

@@ -48,23 +48,10 @@ def csv_rows(items, serializer_class):
     return _chunks(names, ([*cells(item)] for item in items))
 
 
-def csv_text_rows(header, rows, free_text=None):
-    """
-    The header then ``rows`` (sequences of text, already as the JSON writes them), a chunk at a time.
-    ``free_text``: the indexes of the only columns people write (the others are numbers, dates and
-    codes the plugin writes, which cannot start a formula); default every column.
-    """
+def csv_text_rows(header, rows):
+    """The header then ``rows`` (sequences of text, already as the JSON writes them, each cell guarded), in chunks."""
     guard = FORMULA_STARTS
-    if free_text is None:
-        return _chunks(header, ([("'" + cell) if cell[:1] in guard else cell for cell in row] for row in rows))
-    return _chunks(header, (_guarded(row, free_text, guard) for row in rows))
-
-
-def _guarded(row, free_text, guard):
-    for index in free_text:
-        if row[index][:1] in guard:
-            row[index] = "'" + row[index]
-    return row
+    return _chunks(header, ([("'" + cell) if cell[:1] in guard else cell for cell in row] for row in rows))
 
 
 def _chunks(header, rows):
@@ -113,8 +100,8 @@ def csv_response(items, serializer_class, filename):
     return _response(csv_rows(items, serializer_class), filename)
 
 
-def csv_text_response(header, rows, filename, free_text=None):
-    return _response(csv_text_rows(header, rows, free_text), filename)
+def csv_text_response(header, rows, filename):
+    return _response(csv_text_rows(header, rows), filename)
 
 
 def _response(content, filename):
