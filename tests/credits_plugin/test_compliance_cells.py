@@ -194,3 +194,14 @@ def test_learners_who_share_only_some_of_their_sums_get_their_own_line(world, st
              "d": ["1.50", "0.00", "true"]}  # d shares all of a's sums: a's kept line (or a's "" when left out)
     assert [line.split(",")[6:9] for line in fast] == [
         cells for cells in lines.values() if status is None or (cells[2] == "true") == (status == "met")]
+
+
+def test_learners_on_their_own_cycle_cost_one_more_query_a_chunk(world, django_assert_num_queries):
+    own = api.create_requirement(name="Own cycle", amount="4", credit_types=[world["cpd"].id],
+                                 period_kind="fixed_cycle", period_length=1, period_unit="years", cycle_start=None,
+                                 applies_to_all=False)
+    learners = world["learners"][:8]
+    assign(own, learners, starts={user.username: datetime.date(2025, 6, 1) for user in learners})
+    lines = api.iter_compliance_lines(own.id, as_of=TODAY, chunk_size=5)
+    with django_assert_num_queries(2 * 2):  # 8 learners, 5 a chunk: 2 chunks, each read, then its learners' awards
+        assert len(list(lines)) == 8
