@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credits_plugin.constants import AMOUNT_MAX, MAX_NAME_LENGTH, MAX_PERIOD_MONTHS, AwardStatus, PeriodKind, PeriodUnit
-from credits_plugin.csv_text import FORMULA_STARTS, free_text_cell, needs_quotes
+from credits_plugin.csv_text import FORMULA_STARTS, free_text_cell, guarded, needs_quotes, writer
 from credits_plugin.data import ComplianceRowData, PeriodProgressData, RequirementData, RequirementProgressData
 from credits_plugin.exceptions import CreditsNotFound, CreditsValidationError
 from credits_plugin.models import (
@@ -650,21 +650,30 @@ def announce_requirements_met(user_id, award_uuids):
 
 # --- compliance -----------------------------------------------------------------------------------
 
-def compliance_requirement(requirement_id):
-    """The requirement a compliance report is about (a part has none of its own)."""
+def _report_root(requirement_id):
+    """The requirement row a compliance report is about; a part has no report of its own."""
     requirement = _find(requirement_id)
     if requirement.parent_id:
         raise CreditsValidationError(_("A part has no report of its own: see its requirement's."),
                                      field_errors={"requirement": [_("Choose a requirement that is not a part.")]})
-    return requirement_data(_rows().get(pk=requirement.pk))
+    return requirement
+
+
+def compliance_requirement(requirement_id):
+    """The requirement a compliance report is about (a part has none of its own)."""
+    return requirement_data(_rows().get(pk=_report_root(requirement_id).pk))
+
+
+def _left_out(status):
+    """The value of ``met`` a report's status filter leaves out: "met" leaves out False, "behind" True."""
+    return {"met": False, "behind": True}.get(status)
 
 
 def _report_spec(requirement_id, status):
     """A compliance report's requirement (not a part) and its ``_Spec`` with its parts; a bad status refused."""
     if status not in (None, "", "behind", "met"):
         raise CreditsValidationError(_("Choose behind or met."), field_errors={"status": [_("Choose behind or met.")]})
-    root = _find(requirement_id)
-    compliance_requirement(root.pk)
+    root = _report_root(requirement_id)
     (spec,) = _specs(CreditRequirement.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
                      .annotate(learner_cycle_start=Value(None, output_field=DateField()))
                      .values(*SPEC_FIELDS).order_by("pk"))
@@ -714,18 +723,23 @@ def _compliance_rows(spec, batch, today, status):
     common = [user_id for user_id, _name, _start in batch if user_id not in own]
     if common and (spec.kind != PeriodKind.FIXED_CYCLE or shared):
         computed.update(_summed_progress(spec, common, today))
+    left_out = _left_out(status)
     for user_id, username, _start in batch:
         progress = computed.get(user_id)
-        if progress is None or (status == "met" and not progress.met) or (status == "behind" and progress.met):
+        if progress is None or progress.met is left_out:
             continue  # no progress: a learner of a cycle counted from their own start, who has none
         yield ComplianceRowData(user_id=user_id, username=username, cycle_start=own.get(user_id, shared),
                                 progress=progress)
 
 
+COMPLIANCE_COLUMNS = ("username", "cycle_start", "period_start", "period_end", "required", "earned", "carried_over",
+                      "remaining", "met")
+
+
 def compliance_cells(row):
     """
-    A compliance report's row as the CSV writes it: username, cycle start, the current period,
-    required, earned, carried over, remaining, met, then each part's earned amount.
+    A compliance report's row as the CSV writes it (``COMPLIANCE_COLUMNS``, then each part's
+    earned amount, in the parts' id order).
     """
     progress = row.progress
     return [row.username, row.cycle_start.isoformat() if row.cycle_start else "",
@@ -736,8 +750,9 @@ def compliance_cells(row):
 
 def iter_compliance_lines(requirement_id, *, as_of=None, status=None, chunk_size=5000):
     """
-    The rows of ``iter_compliance`` as lines of CSV text (``compliance_cells``, the username
-    guarded and quoted as ``credits_plugin.csv_text`` does): the body of a whole report's CSV.
+    A whole report's CSV, a line at a time: the header (``COMPLIANCE_COLUMNS``, then "<part's
+    name>: earned" for each part, guarded), then the rows of ``iter_compliance`` as lines of CSV
+    text (``compliance_cells``, the username guarded and quoted as ``credits_plugin.csv_text`` does).
 
     The same learners in the same order with the same values, made for the hundred thousand
     learners of a licensing body: a chunk of learners at a time comes from one hand-written
@@ -759,13 +774,15 @@ def iter_compliance_lines(requirement_id, *, as_of=None, status=None, chunk_size
     connection = connections[router.db_for_read(AwardedCredit)]
     sql, params = _compliance_sql(connection, get_user_model(), spec, root.pk, today, chunk_size)
     tail_of = _shared_tails(spec, today, shared, status) if summed else None
+    header = writer().writerow([*COMPLIANCE_COLUMNS, *(guarded(f"{part.name}: earned") for part in spec.parts)])
     # Checked and built above, at the call: a streamed CSV must fail before its first line.
-    return _compliance_chunks(connection, sql, params, spec, today, shared, status, tail_of, chunk_size)
+    return _compliance_chunks(connection, sql, params, spec, today, shared, header, status, tail_of, chunk_size)
 
 
-def _compliance_chunks(connection, sql, params, spec, today, shared, status, tail_of, chunk_size):
-    """The lines of ``iter_compliance_lines``, a chunk of learners per query."""
-    last = 0
+def _compliance_chunks(connection, sql, params, spec, today, shared, header, status, tail_of, chunk_size):
+    """The lines of ``iter_compliance_lines``: the header, then a chunk of learners per query."""
+    left_out, last = _left_out(status), 0
+    yield header
     while True:
         params[-2] = last
         with connection.cursor() as cursor:
@@ -782,7 +799,7 @@ def _compliance_chunks(connection, sql, params, spec, today, shared, status, tai
         for row in rows:
             if own and row[0] in own:
                 progress = computed.get(row[0])
-                if progress is not None and status != ("behind" if progress.met else "met"):
+                if progress is not None and progress.met is not left_out:
                     cells = compliance_cells(ComplianceRowData(user_id=row[0], username=row[1],
                                                                cycle_start=own[row[0]], progress=progress))
                     yield free_text_cell(cells[0]) + "," + ",".join(cells[1:]) + "\r\n"
@@ -816,7 +833,7 @@ def _shared_tails(spec, today, shared, status):
     amount = int(spec.amount * 100)
     cap = int(spec.carry_over_max * 100) if periods.has_past_periods and spec.carry_over_max else 0
     required = tuple(int(part.amount * 100) for part in spec.parts)
-    left_out = {"met": False, "behind": True}.get(status)  # the value of "met" the status filter leaves out
+    left_out = _left_out(status)
     kept = {}
     text = _cents_text  # a local name: the lines below run once per learner with a line of its own
 

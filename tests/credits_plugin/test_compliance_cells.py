@@ -69,7 +69,9 @@ def both(requirement_id, **kwargs):
     writerow = writer().writerow
     slow = [writerow([guarded(cells[0]), *cells[1:]]) for cells in (
         compliance_cells(row) for row in api.iter_compliance(requirement_id, as_of=TODAY, **kwargs))]
-    fast = list(api.iter_compliance_lines(requirement_id, as_of=TODAY, chunk_size=4, **kwargs))
+    header, *fast = api.iter_compliance_lines(requirement_id, as_of=TODAY, chunk_size=4, **kwargs)
+    assert header.startswith("username,cycle_start,period_start,period_end,required,earned,carried_over,"
+                             "remaining,met")
     return slow, fast
 
 
@@ -124,7 +126,7 @@ def test_the_csv_is_made_in_one_query_a_chunk_for_learners_on_shared_periods(wor
     assign(requirement, world["learners"])
     rows = api.iter_compliance_lines(requirement.id, as_of=TODAY, chunk_size=5)
     with django_assert_max_num_queries(3 + 1):  # 14 learners, 5 a chunk: 3 chunks (+ the last's empty check)
-        assert len(list(rows)) == 13
+        assert len(list(rows)) == 1 + 13
 
 
 def test_a_bad_status_is_refused_before_anything_is_read(world):
@@ -204,4 +206,15 @@ def test_learners_on_their_own_cycle_cost_one_more_query_a_chunk(world, django_a
     assign(own, learners, starts={user.username: datetime.date(2025, 6, 1) for user in learners})
     lines = api.iter_compliance_lines(own.id, as_of=TODAY, chunk_size=5)
     with django_assert_num_queries(2 * 2):  # 8 learners, 5 a chunk: 2 chunks, each read, then its learners' awards
-        assert len(list(lines)) == 8
+        assert len(list(lines)) == 1 + 8
+
+
+def test_the_header_names_each_part_and_a_part_s_name_cannot_start_a_formula(world):
+    requirement = api.create_requirement(name="CPD", amount="8.50", credit_types=[world["cpd"].id],
+                                         applies_to_all=False)
+    api.create_requirement(name="Ethics, 2026", amount="1", credits=[world["ethics"].id], parent=requirement.id)
+    api.create_requirement(name="=HYPERLINK(1)", amount="1", credits=[world["general"].id], parent=requirement.id)
+    header, *lines = api.iter_compliance_lines(requirement.id, as_of=TODAY)
+    assert lines == []
+    assert header == ("username,cycle_start,period_start,period_end,required,earned,carried_over,remaining,met,"
+                      '"Ethics, 2026: earned",\'=HYPERLINK(1): earned\r\n')

@@ -1,4 +1,5 @@
 """CSV downloads that stream: rows are written as they are read, never built in memory."""
+import itertools
 import operator
 
 from django.http import StreamingHttpResponse
@@ -55,13 +56,11 @@ def csv_text_rows(header, rows):
 
 
 def _chunks(header, rows):
-    writerow = writer().writerow
-    return _line_chunks(header, map(writerow, rows))
+    return _line_chunks(map(writer().writerow, itertools.chain([header], rows)))
 
 
-def _line_chunks(header, lines):
-    """The header's line, then ``lines`` (CSV text) joined ROWS_PER_CHUNK at a time."""
-    yield writer().writerow(header)
+def _line_chunks(lines):
+    """``lines`` (CSV text) joined ROWS_PER_CHUNK at a time."""
     chunk = []
     for line in lines:
         chunk.append(line)
@@ -73,7 +72,7 @@ def _line_chunks(header, lines):
 
 
 def _cell(value):
-    """Plain text for a spreadsheet; a leading =, +, - or @ cannot start a formula."""
+    """Plain text for a spreadsheet: a leading =, +, -, @, tab or CR cannot start a formula (``guarded``)."""
     return "" if value is None else guarded(str(value))
 
 
@@ -91,9 +90,9 @@ def _in_language(chunks, language):
         yield chunk
 
 
-def csv_lines_response(header, lines, filename):
-    """A download of ``lines``, each a row already written as CSV text (``credits_plugin.csv_text``)."""
-    return _response(_line_chunks(header, lines), filename)
+def csv_lines_response(lines, filename):
+    """A download of ``lines``: the header's, then each row's, already CSV text (``credits_plugin.csv_text``)."""
+    return _response(_line_chunks(lines), filename)
 
 
 def csv_response(items, serializer_class, filename):

@@ -512,10 +512,6 @@ class RequirementAssignmentsView(RequirementsAPIView):
         return Response({"created": created, "updated": updated})
 
 
-COMPLIANCE_COLUMNS = ("username", "cycle_start", "period_start", "period_end", "required", "earned", "carried_over",
-                      "remaining", "met")
-
-
 def _compliance_row(row):
     """A compliance report's row as the JSON writes it: the learner and their current period."""
     progress = row.progress
@@ -545,9 +541,7 @@ class RequirementComplianceView(RequirementsAPIView):
         requirement = api.compliance_requirement(requirement_id)
         as_of = api.progress_day(params.get("as_of"))
         if params.get("format") == "csv":
-            parts = [f"{name}: earned" for name in self._part_names(requirement)]
             return csv_lines_response(
-                [*COMPLIANCE_COLUMNS, *parts],
                 api.iter_compliance_lines(requirement.id, as_of=as_of, status=params.get("status") or None),
                 f"requirement-{requirement.id}-{as_of.isoformat()}.csv")
         rows = api.iter_compliance(requirement.id, as_of=as_of, status=params.get("status") or None,
@@ -563,12 +557,6 @@ class RequirementComplianceView(RequirementsAPIView):
         return Response(s.ComplianceSerializer({
             "requirement": requirement, "as_of": as_of, "results": [_compliance_row(row) for row in page],
             "next": following}).data)
-
-    @staticmethod
-    def _part_names(requirement):
-        """The parts' names in the order the rows give them (their ids)."""
-        names = {part.id: part.name for part in api.list_requirements() if part.parent_id == requirement.id}
-        return [names[part_id] for part_id in requirement.sub_requirement_ids]
 
 
 

@@ -217,6 +217,22 @@ def test_compliance_report_pages_filters_and_streams_csv(client, as_user, users,
     assert client.get(url).status_code == 403
 
 
+def test_a_compliance_report_reads_its_requirement_once(client, as_user, users, cpd, django_assert_max_num_queries):
+    as_user(users["global_staff"])
+    whole = client.post(f"{API}/requirements/", definition(cpd, applies_to_all=False), format="json").json()
+    client.post(f"{API}/requirements/", {"name": "Ethics", "amount": "4", "credits": [cpd["ethics"].pk],
+                                         "parent": whole["id"]}, format="json")
+    client.post(f"{API}/requirements/{whole['id']}/assignments/", [{"learner": "learner"}], format="json")
+    url = f"{API}/requirements/{whole['id']}/compliance/"
+    # The session's user, the report's requirement (4 with what counts and its parts), then the
+    # report's own reading: CSV, the requirement and its parts as progress counts them (1), what
+    # the type's credits are (1), the learners' sums (1); JSON, the learners and their sums (2).
+    with django_assert_max_num_queries(9):
+        assert len(b"".join(client.get(url, {"format": "csv"}).streaming_content).splitlines()) == 2
+    with django_assert_max_num_queries(10):
+        assert len(client.get(url).json()["results"]) == 1
+
+
 def test_compliance_of_assigned_learners_uses_each_ones_cycle(client, users, licence_cycle, cpd):
     url = f"{API}/requirements/{licence_cycle['id']}/"
     client.post(f"{url}assignments/", [{"learner": "learner", "cycle_start": "2025-09-15"},
