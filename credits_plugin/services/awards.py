@@ -154,10 +154,13 @@ def insert_awards(awards):
     row count and wraps its one statement in BEGIN and COMMIT: five round trips for the
     commonest award instead of two (docs/performance.md).
     """
-    insert = _award_insert(router.db_for_write(AwardedCredit))
+    alias = router.db_for_write(AwardedCredit)
+    insert = _award_insert(alias)
     preps = [(insert.field_prep(name), ATTRIBUTES.get(name, name)) for name in AWARD_COLUMNS]
     rows = [tuple(prep(getattr(a, attribute)) for prep, attribute in preps) for a in awards]
-    if insert.run_as_one(rows) == len(awards):
+    # Awards of one credit at once can deadlock on MySQL (each holds a shared lock on the row the
+    # other inserts); the statement is run again, and a row that went in before counts as clashing.
+    if retry_on_deadlock(lambda: insert.run_as_one(rows), using=alias) == len(awards):
         return tuple(awards)
     went_in = set(AwardedCredit.objects.filter(uuid__in=[a.uuid for a in awards]).values_list("uuid", flat=True))
     return tuple(a for a in awards if a.uuid in went_in)
@@ -192,7 +195,8 @@ def manual_award(course_key, user, *, acting_user, reason, credit_ids=None):
         raise CreditsValidationError(
             _("You cannot award credits to yourself: ask another member of the course staff."),
             field_errors={"username": [_("Choose a learner other than yourself.")]})
-    return retry_on_deadlock(lambda: _manual_award(course_key, learner, acting_user, reason, credit_ids))
+    return retry_on_deadlock(lambda: _manual_award(course_key, learner, acting_user, reason, credit_ids),
+                             using=router.db_for_write(AwardedCredit))
 
 
 @transaction.atomic

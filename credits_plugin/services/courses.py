@@ -1,7 +1,7 @@
 """A course's credit settings and designations."""
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
@@ -217,7 +217,8 @@ def set_course_settings(course_key, *, enabled, award_trigger=AwardTrigger.PASSI
     try:
         course_key = parse_course_key(course_key)
         return retry_on_deadlock(lambda: _set_course_settings(
-            course_key, enabled, award_trigger, revoke_on_certificate_revoked, credits, user))
+            course_key, enabled, award_trigger, revoke_on_certificate_revoked, credits, user),
+            using=router.db_for_write(CourseCreditSettings))
     except IntegrityError as exc:
         raise CreditsConflict(_("The course's credits were changed at the same moment; try again.")) from exc
 
@@ -264,7 +265,8 @@ def set_course_enabled(course_key, enabled, user=None):
     """Switch credits on or off for a course, keeping its designations (the Studio toggle)."""
     try:
         course_key = parse_course_key(course_key)
-        return retry_on_deadlock(lambda: _set_course_enabled(course_key, enabled, user))
+        return retry_on_deadlock(lambda: _set_course_enabled(course_key, enabled, user),
+                                 using=router.db_for_write(CourseCreditSettings))
     except IntegrityError as exc:
         raise CreditsConflict(_("The course's credits were changed at the same moment; try again.")) from exc
 

@@ -1,20 +1,29 @@
 """Database helpers shared by the services."""
 import logging
+import random
+import time
 
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
 MYSQL_DEADLOCK = 1213
 
 
-def retry_on_deadlock(function, attempts=3):
+def retry_on_deadlock(function, attempts=3, using=DEFAULT_DB_ALIAS):
     """
     Call ``function`` (one whole transaction) again when MySQL picked it as a deadlock victim.
 
-    Concurrent first writes for the same learner or course can deadlock on MySQL's gap
-    locks; the loser's transaction was rolled back, so running it again is safe.
+    Concurrent first writes for the same learner or course can deadlock on MySQL's gap and
+    shared locks (three awards of one credit at once are enough); the loser's transaction was
+    rolled back, so running it again is safe. Each try waits a moment, a little longer each
+    time and never the same for two workers, so that they do not meet again.
+
+    Inside a caller's transaction (``ATOMIC_REQUESTS``, a caller's ``atomic``) it runs once:
+    the deadlock rolled back the caller's whole transaction, which only the caller can redo.
     """
+    if connections[using].in_atomic_block:
+        return function()
     for attempt in range(1, attempts + 1):
         try:
             return function()
@@ -22,6 +31,7 @@ def retry_on_deadlock(function, attempts=3):
             if not exc.args or exc.args[0] != MYSQL_DEADLOCK or attempt == attempts:
                 raise
             logger.info("Deadlock; running the transaction again (attempt %d of %d).", attempt + 1, attempts)
+            time.sleep(random.uniform(0, 0.02 * attempt))  # nosec B311: spreading retries, not a secret
     raise AssertionError("unreachable")
 
 
@@ -39,8 +49,6 @@ class InsertIgnoring:
     ROWS_PER_STATEMENT = 500
 
     def __init__(self, model, field_names, using="default"):
-        from django.db import connections  # pylint: disable=import-outside-toplevel
-
         self.using = using
         self.fields = [model._meta.get_field(name) for name in field_names]  # pylint: disable=protected-access
         connection = connections[using]
@@ -60,8 +68,6 @@ class InsertIgnoring:
     @property
     def connection(self):
         """The current thread's connection (an instance may be kept and shared across threads)."""
-        from django.db import connections  # pylint: disable=import-outside-toplevel
-
         return connections[self.using]
 
     def prep(self, field_name, value):

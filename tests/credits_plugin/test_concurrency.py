@@ -1,9 +1,11 @@
 """Idempotent awarding under real concurrency, on MariaDB (SQLite serialises writers, so it proves nothing)."""
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from credits_plugin import api
 from credits_plugin.models import AwardedCredit
@@ -38,6 +40,59 @@ def test_concurrent_awards_leave_one_award_per_credit(course_key, learner):
         results = run_together(lambda: api.award_course_credits(learner.pk, COURSE_ID))
         assert AwardedCredit.objects.filter(user=learner).count() == 3
         assert sum(len(r.created) for r in results) == 3  # each award reported created exactly once
+
+
+def test_an_award_picked_as_a_deadlock_victim_goes_in_again(course_key, learner):
+    """
+    InnoDB's own three-session deadlock, made to happen every time: while one transaction holds an
+    uncommitted insert of the award, two awards of it wait for its lock; when it rolls back, both
+    take a shared lock on the row and each waits for the other to insert it, so InnoDB kills one.
+    The killed statement was its own transaction: the award runs it again, and the learner ends
+    with one award, reported created once (CI saw this race lose an award's call on 2026-12-05).
+    """
+    designation = CourseCreditFactory()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                AwardedCredit.objects.create(
+                    user=learner, course_key=designation.course_key, credit=designation.credit, amount=1,
+                    credit_name="held", credit_type_name="held", unit="hours", source="passing",
+                    status="awarded", awarded_at=timezone.now())
+                holding.set()
+                release.wait(timeout=30)
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    def award():
+        holding.wait(timeout=10)
+        try:
+            return api.award_course_credits(learner.pk, COURSE_ID)
+        finally:
+            connection.close()
+
+    def lock_waits():  # the awards' inserts in the server's process list (here INNODB_TRX listed none)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE info LIKE %s",
+                           ["INSERT IGNORE INTO `credits_plugin_awardedcredit`%"])
+            return cursor.fetchone()[0]
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        holder = pool.submit(hold_the_row)
+        awards = [pool.submit(award) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 10
+            while lock_waits() < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert lock_waits() == 2, "both awards should be waiting for the held row"
+        finally:
+            release.set()
+        holder.result(timeout=30)
+        results = [future.result(timeout=30) for future in awards]  # re-raises a worker's deadlock
+    assert AwardedCredit.objects.filter(user=learner).count() == 1
+    assert sorted(len(r.created) for r in results) == [0, 1]
 
 
 def test_concurrent_award_tasks_leave_one_award_per_credit(course_key, learner):

@@ -32,3 +32,19 @@ def test_other_errors_are_not_retried():
     with pytest.raises(OperationalError):
         retry_on_deadlock(fails)
     assert calls == [1]
+
+
+@pytest.mark.django_db
+def test_inside_a_callers_transaction_a_deadlock_is_the_callers_to_retry():
+    """A deadlock rolled back the caller's whole transaction: running only our part again would be wrong."""
+    from django.db import transaction  # pylint: disable=import-outside-toplevel
+
+    calls = []
+
+    def deadlocks():
+        calls.append(1)
+        raise OperationalError(1213, "Deadlock found when trying to get lock")
+
+    with transaction.atomic(), pytest.raises(OperationalError):
+        retry_on_deadlock(deadlocks)
+    assert calls == [1]
