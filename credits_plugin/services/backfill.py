@@ -23,7 +23,7 @@ from credits_plugin.models import (
 from credits_plugin.services.approval import day_start, in_window
 from credits_plugin.services.awards import AWARD_COLUMNS, award_state, snapshot
 from credits_plugin.services.credentials import supersede_credentials
-from credits_plugin.services.db import InsertIgnoring
+from credits_plugin.services.db import InsertIgnoring, retry_on_deadlock
 from credits_plugin.services.notify import announce_backfilled
 from credits_plugin.settings import credits_setting
 from credits_plugin.validation import FieldErrors, clean_reason, parse_course_key
@@ -103,8 +103,7 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
                 and (credit_id not in windows or in_window(*windows[credit_id], passed[user_id]))]
         inserted = len(rows)
         if not dry_run:
-            with transaction.atomic():  # one commit per batch, not one per row
-                inserted = insert.run(rows)
+            inserted = retry_on_deadlock(lambda rows=rows: _insert_batch(insert, rows), using=insert.using)
         counts.already_awarded += len(rows) - inserted  # awarded by a live event a moment before
         counts.learners += len(user_ids)
         counts.batches += 1
@@ -117,6 +116,12 @@ def backfill_course_credits(course_key, *, batch_size=None, dry_run=False, progr
         announce_backfilled(course_key, counts.awarded, counts.already_awarded)
     logger.info("Backfill of %s%s: %s", course_key, " (dry run)" if dry_run else "", counts.as_dict())
     return counts
+
+
+def _insert_batch(insert, rows):
+    """A batch's awards in one transaction: one commit per batch, not one per row."""
+    with transaction.atomic(using=insert.using):
+        return insert.run(rows)
 
 
 def _award_inserter(designations, course_key):

@@ -207,3 +207,27 @@ def test_a_platform_backend_of_earlier_releases_still_serves_a_backfill(enabled_
                         lambda course_key, batch_size: real(course_key, batch_size))
     assert api.backfill_course_credits(COURSE_ID).awarded == 3 * CourseCredit.objects.filter(
         course_key=enabled_course).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_picked_as_a_deadlock_victim_is_written_again(enabled_course, monkeypatch):
+    """MySQL rolled back a batch's transaction (a live award met it on a row): the batch runs again, counted once."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.services.db import InsertIgnoring  # pylint: disable=import-outside-toplevel
+
+    passing_learners(30, enabled_course)
+    real, calls = InsertIgnoring.run, []
+
+    def deadlocked_once(self, rows):
+        calls.append(len(rows))
+        inserted = real(self, rows)
+        if len(calls) == 2:  # the second batch went in, then InnoDB picked its transaction as the victim
+            raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+        return inserted
+
+    monkeypatch.setattr(InsertIgnoring, "run", deadlocked_once)
+    counts = api.backfill_course_credits(COURSE_ID, batch_size=10)
+    assert calls == [20, 20, 20, 20]
+    assert (counts.learners, counts.awarded, counts.already_awarded, counts.batches) == (30, 60, 0, 3)
+    assert AwardedCredit.objects.count() == 60
