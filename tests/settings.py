@@ -42,6 +42,8 @@ if os.environ.get("CREDITS_TEST_DB") == "mysql":
     }
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# As the platform's lms/envs/common.py and cms/envs/common.py: every request runs in one transaction.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 # As the platform's test settings do after common: apply the plugin's "test" settings.
 add_plugins(__name__, LMS, "test")

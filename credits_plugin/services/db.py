@@ -8,6 +8,17 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 logger = logging.getLogger(__name__)
 
 MYSQL_DEADLOCK = 1213
+MYSQL_LOCK_WAIT_TIMEOUT = 1205
+
+
+def is_write_clash(exc):
+    """
+    Whether ``exc`` is MySQL giving up a transaction because another wrote the same rows at the
+    same moment (a deadlock, or a lock waited for too long): the transaction was rolled back, and
+    the same request sent again would succeed.
+    """
+    return (isinstance(exc, OperationalError) and bool(exc.args)
+            and exc.args[0] in (MYSQL_DEADLOCK, MYSQL_LOCK_WAIT_TIMEOUT))
 
 
 def retry_on_deadlock(function, attempts=3, using=DEFAULT_DB_ALIAS):

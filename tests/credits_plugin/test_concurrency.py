@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from credits_plugin import api
-from credits_plugin.models import AwardedCredit
+from credits_plugin.models import AwardedCredit, CourseCredit, CourseCreditSettings
 from tests.factories import COURSE_ID, CourseCreditFactory
 
 pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
@@ -95,6 +95,38 @@ def test_an_award_picked_as_a_deadlock_victim_goes_in_again(course_key, learner)
     assert sorted(len(r.created) for r in results) == [0, 1]
 
 
+def test_concurrent_first_saves_of_a_course_through_the_api_never_get_a_500(course_key, staff_user):
+    """
+    Through the REST API, each request in its own transaction as the platform runs it
+    (``ATOMIC_REQUESTS``). First saves of a course's settings at once lock the same gap and can
+    deadlock; inside the request's transaction the service cannot run its part again, so the
+    request rolled back gets a 409 saying nothing was saved and to try again. Never a 500, and the
+    course ends with its one credit.
+    """
+    from rest_framework.test import APIClient  # pylint: disable=import-outside-toplevel
+
+    assert connection.settings_dict["ATOMIC_REQUESTS"]
+    credit = CourseCreditFactory.build().credit
+    credit.credit_type.save()
+    credit.save()
+    for _round in range(5):
+        CourseCredit.objects.all().delete()
+        CourseCreditSettings.objects.all().delete()
+
+        def save():
+            client = APIClient()
+            client.force_authenticate(user=staff_user)
+            response = client.put(f"/api/credits/v1/courses/{COURSE_ID}/",
+                                  {"enabled": True, "credits": [{"credit": credit.pk, "amount": "1"}]}, format="json")
+            return response.status_code, response.json()
+
+        results = run_together(save)
+        assert all(status in (200, 409) for status, _body in results), results
+        assert any(status == 200 for status, _body in results)
+        assert all(body["error_code"] == "conflict" for status, body in results if status == 409)
+        assert len(api.get_course_settings(COURSE_ID).credits) == 1
+
+
 def test_concurrent_award_tasks_leave_one_award_per_credit(course_key, learner):
     """The award task's insert skips what another worker won; row counts and one read tell each what it won."""
     credits = [CourseCreditFactory() for _ in range(3)]
@@ -139,7 +171,6 @@ def test_concurrent_first_settings_of_a_course_never_error_out(course_key):
 
 def test_concurrent_decisions_on_one_course_credit_leave_one(course_key):
     """Approvers deciding the same course credit at once: one decision stands, the others are told (409)."""
-    from credits_plugin.models import CourseCredit  # pylint: disable=import-outside-toplevel
     from tests.factories import CreditFactory, UserFactory  # pylint: disable=import-outside-toplevel
 
     approvers = [UserFactory(username=f"approver{i}", is_staff=True) for i in range(WORKERS)]

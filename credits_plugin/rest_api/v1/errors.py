@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from credits_plugin import api
 
@@ -47,8 +48,27 @@ def _flatten(detail, prefix=""):
     return {prefix or "non_field_errors": [str(m) for m in messages]}
 
 
-def exception_handler(exc, context):  # pylint: disable=unused-argument
-    """Turn every error into the API's shape; never a 500 for bad input."""
+def exception_handler(exc, context):
+    """
+    Turn every error into the API's shape; never a 500 for bad input.
+
+    As DRF's own handler does, a refused request's transaction is rolled back: the platform runs
+    each request in one (``ATOMIC_REQUESTS``), and nothing of a refused request may be committed.
+    """
+    response = _error_response(exc, context)
+    if response is not None:
+        set_rollback()
+    return response
+
+
+def _error_response(exc, context):
+    """The API's answer to ``exc``, or None for a real bug (Django logs it as a 500)."""
+    if api.is_write_clash(exc):
+        # Another request wrote the same rows at the same moment and MySQL rolled this one back.
+        logger.warning("%s %s met a concurrent write (%s); answered 409.", context["request"].method,
+                       context["request"].path, exc)
+        return Response(error_body("conflict", _("Someone else changed the same records at the same moment; "
+                                                 "nothing was saved. Try again.")), status=409)
     if isinstance(exc, api.CreditsError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):

@@ -6,7 +6,9 @@ import itertools
 
 from django.conf import settings as django_settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import FileResponse
+from django.utils.decorators import method_decorator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -598,8 +600,12 @@ class UnknownPathView(CreditsAPIView):
         return self.finalize_response(self.request, response, *args, **kwargs)
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema of this API, whatever the platform's REST_FRAMEWORK settings say."""
+    """
+    The OpenAPI 3 schema of this API, whatever the platform's REST_FRAMEWORK settings say.
+    It reads no table, so it opens no transaction (the platform's ``ATOMIC_REQUESTS`` would).
+    """
 
     schema = AutoSchema()
     urlconf = "credits_plugin.rest_api.v1.schema_urls"

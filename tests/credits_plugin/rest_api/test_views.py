@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from credits_plugin import api
 from credits_plugin.models import AwardedCredit, CourseCredit, Credit, CreditType
 from tests.credits_plugin.rest_api.conftest import API
-from tests.factories import COURSE_ID, UserFactory, lapse_change_marks
+from tests.factories import COURSE_ID, REQUEST_TRANSACTION, UserFactory, lapse_change_marks
 
 pytestmark = pytest.mark.django_db
 COURSE_URL = f"{API}/courses/{COURSE_ID}/"
@@ -242,6 +242,43 @@ def test_csv_cells_cannot_start_a_formula(as_user, users, structure):
     assert "'=HYPERLINK" in text
 
 
+def test_a_refused_request_commits_nothing_it_wrote(as_user, users, structure, monkeypatch):
+    """The platform runs each request in one transaction: the API's refusal rolls it back, as DRF's own does."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    assert connection.settings_dict["ATOMIC_REQUESTS"]  # as lms/envs/common.py
+
+    def writes_then_refuses(*args, **kwargs):
+        CreditType.objects.create(name="Half-made", unit="hours")
+        raise api.CreditsValidationError("Refused after a write.", field_errors={"reason": ["No."]})
+
+    monkeypatch.setattr(api, "manual_award", writes_then_refuses)
+    response = as_user(users["course_staff"]).post(f"{COURSE_URL}awards/", {"username": "learner", "reason": "r"},
+                                                   format="json")
+    assert_error(response, 400, "validation_error", "reason")
+    assert not CreditType.objects.filter(name="Half-made").exists()
+
+
+def test_a_write_that_met_another_at_the_same_moment_is_a_409(as_user, users, structure, monkeypatch):
+    """MySQL gave up the request's transaction (deadlock, lock wait timeout): try again, not a 500."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    for code, message in ((1213, "Deadlock found when trying to get lock; try restarting transaction"),
+                          (1205, "Lock wait timeout exceeded; try restarting transaction")):
+        def clashes(*args, code=code, message=message, **kwargs):
+            raise OperationalError(code, message)
+
+        monkeypatch.setattr(api, "manual_award", clashes)
+        response = as_user(users["course_staff"]).post(f"{COURSE_URL}awards/", {"username": "learner",
+                                                                                "reason": "r"}, format="json")
+        assert_error(response, 409, "conflict")
+        assert "Try again" in response.json()["developer_message"]
+    monkeypatch.setattr(api, "manual_award", lambda *a, **k: (_ for _ in ()).throw(OperationalError(2006, "gone")))
+    with pytest.raises(OperationalError):  # any other database failure stays a 500 for the platform to log
+        as_user(users["course_staff"]).post(f"{COURSE_URL}awards/", {"username": "learner", "reason": "r"},
+                                            format="json")
+
+
 def test_manual_award_and_revoke(as_user, users, structure):
     client = as_user(users["course_staff"])
     assert_error(client.post(f"{COURSE_URL}awards/", {"username": "learner"}, format="json"), 400,
@@ -299,7 +336,7 @@ def test_learner_summary_totals_only_for_dashboards(as_user, users, structure, d
     lapse_change_marks()
     client = as_user(users["learner"])
     full = client.get(f"{API}/learners/learner/summary/").json()
-    with django_assert_max_num_queries(2):  # the totals, and the credit directory (cached after)
+    with django_assert_max_num_queries(2 + REQUEST_TRANSACTION):  # the totals, and the credit directory (cached after)
         totals = client.get(f"{API}/learners/learner/summary/", {"awards": "false"}).json()
     assert totals == dict(full, awards=[]) and len(full["awards"]) == 2
     assert_error(client.get(f"{API}/learners/learner/summary/", {"awards": "some"}), 400, "validation_error",
