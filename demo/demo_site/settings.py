@@ -77,7 +77,6 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DEMO_DB", str(BASE_DIR.parent / "db.sqlite3")),
-        "ATOMIC_REQUESTS": True,  # as the platform: every request in one transaction
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

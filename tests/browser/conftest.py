@@ -64,8 +64,15 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, live_server, browser):
+def demo(transactional_db, live_server, browser, monkeypatch):
     """The demo site with its sample data, served live; a signed-out browser."""
+    from django.db import connections  # pylint: disable=import-outside-toplevel
+
+    if connections["default"].vendor == "sqlite":
+        # The live server shares the in-memory database's one connection among its threads, so two
+        # requests' transactions would nest ("cannot start a transaction within a transaction").
+        # On MariaDB each thread has its own connection and requests keep ATOMIC_REQUESTS.
+        monkeypatch.setitem(connections.settings["default"], "ATOMIC_REQUESTS", False)
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
     browser.delete_all_cookies()
     return Site(live_server.url, browser)
