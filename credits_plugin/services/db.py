@@ -4,6 +4,9 @@ import random
 import time
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.utils.translation import gettext as _
+
+from credits_plugin.exceptions import CreditsConflict
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,18 @@ def is_write_clash(exc):
     """
     return (isinstance(exc, OperationalError) and bool(exc.args)
             and exc.args[0] in (MYSQL_DEADLOCK, MYSQL_LOCK_WAIT_TIMEOUT))
+
+
+def write_clash_conflict(exc):
+    """
+    A write clash (``is_write_clash``) as the ``CreditsConflict`` people are shown (a 409 in the
+    API, a message on a page); None for any other error. Not for tasks: their retry is Celery's,
+    on the database error itself.
+    """
+    if not is_write_clash(exc):
+        return None
+    return CreditsConflict(_("Someone else changed the same records at the same moment; nothing was saved. "
+                             "Try again."))
 
 
 def retry_on_deadlock(function, attempts=3, using=DEFAULT_DB_ALIAS):

@@ -8,9 +8,11 @@ extend: there the backend names ``credits_plugin/frames/parts.html``, which writ
 between markers, and ``frame_page`` hands each part to Studio's own page. Either way the site's
 header, navigation, theme and footer surround the plugin's content, with links back.
 """
+import contextlib
 import logging
 import re
 
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -20,6 +22,25 @@ logger = logging.getLogger(__name__)
 # Where the platform's page fails around a plugin page, the page is shown in this plain one.
 BARE_FRAME = "credits_plugin/frames/bare.html"
 PART = re.compile(r"<!--credits:(?P<name>[a-z]+)-->(?P<value>.*?)<!--/credits:(?P=name)-->", re.S)
+
+
+@contextlib.contextmanager
+def clashes_as_conflicts():
+    """
+    Around a page's write: one that met another on the same rows at the same moment, and that the
+    service's own retries did not get through, is raised as the ``CreditsConflict`` the page shows
+    ("nothing was saved, try again") instead of a 500. The pages that write open no request
+    transaction (``non_atomic_requests``): the services own theirs, so their retries work and the
+    page can still read to show the error.
+    """
+    try:
+        yield
+    except DatabaseError as exc:
+        conflict = api.write_clash_conflict(exc)
+        if conflict is None:
+            raise
+        logger.warning("A page's write met a concurrent one (%s); shown as a conflict.", exc)
+        raise conflict from exc
 
 
 def page_parts(html):

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -32,7 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from credits_plugin import api
-from credits_plugin.views.frame import render_page
+from credits_plugin.views.frame import clashes_as_conflicts, render_page
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,7 @@ def _error(request, exc):
                 messages.error(request, message)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def award(request, course_id):
@@ -211,8 +213,10 @@ def award(request, course_id):
     course_key = _staff_course(request, course_id)
     credit = request.POST.get("credit", "").strip()
     try:
-        result = api.manual_award(course_key, request.POST.get("username", "").strip(), acting_user=request.user,
-                                  reason=request.POST.get("reason", ""), credit_ids=[credit] if credit else None)
+        with clashes_as_conflicts():
+            result = api.manual_award(course_key, request.POST.get("username", "").strip(),
+                                      acting_user=request.user, reason=request.POST.get("reason", ""),
+                                      credit_ids=[credit] if credit else None)
     except api.CreditsError as exc:
         _error(request, exc)
     else:
@@ -224,6 +228,7 @@ def award(request, course_id):
     return _back(request, course_key)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def revoke(request, course_id):
@@ -233,7 +238,8 @@ def revoke(request, course_id):
         found = api.get_award(request.POST.get("award", ""))
         if found.course_key != course_key:  # staff of one course cannot revoke another course's awards
             raise api.CreditsNotFound(_("There is no such award."))
-        revoked = api.revoke_award(found.uuid, acting_user=request.user, reason=request.POST.get("reason", ""))
+        with clashes_as_conflicts():
+            revoked = api.revoke_award(found.uuid, acting_user=request.user, reason=request.POST.get("reason", ""))
     except api.CreditsError as exc:
         _error(request, exc)
     else:
@@ -242,13 +248,15 @@ def revoke(request, course_id):
     return _back(request, course_key)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def start_backfill(request, course_id):
     """Queue a backfill: learners who already pass get the course's credits."""
     course_key = _staff_course(request, course_id)
     try:
-        api.start_backfill(course_key)
+        with clashes_as_conflicts():
+            api.start_backfill(course_key)
     except api.CreditsError as exc:
         _error(request, exc)
     else:

@@ -15,6 +15,7 @@ serialization also reads each certificate's course overview), their reports, and
 types they can report under.
 """
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from credits_plugin import api
 from credits_plugin.constants import AwardSource, AwardStatus
 from credits_plugin.rest_api.v1.csv_export import csv_text_response
-from credits_plugin.views.frame import render_page
+from credits_plugin.views.frame import clashes_as_conflicts, render_page
 
 TEMPLATE = "credits_plugin/learner/summary.html"
 
@@ -77,17 +78,19 @@ def _page_context(request, context, summary, form=None):
     return context
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def report_external_credit(request):
     """A learner reports a credit earned elsewhere (a multipart form); errors are shown next to their fields."""
     data = request.POST
     try:
-        api.submit_external_credit(
-            request.user, title=data.get("title"), provider=data.get("provider"),
-            credit_type_id=data.get("credit_type"), amount=api.amount_from_input(data.get("amount")),
-            earned_on=data.get("earned_on"), evidence=request.FILES.get("evidence"))
-    except api.CreditsValidationError as exc:
+        with clashes_as_conflicts():
+            api.submit_external_credit(
+                request.user, title=data.get("title"), provider=data.get("provider"),
+                credit_type_id=data.get("credit_type"), amount=api.amount_from_input(data.get("amount")),
+                earned_on=data.get("earned_on"), evidence=request.FILES.get("evidence"))
+    except api.CreditsError as exc:
         context = {"start": "", "end": "", "field_errors": {}, "external_errors": exc.field_errors,
                    "external_error_summary": exc.message}
         return _render(request, _page_context(request, context, api.get_learner_summary(request.user), form=data),

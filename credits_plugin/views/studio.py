@@ -10,13 +10,14 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from credits_plugin import api
-from credits_plugin.views.frame import render_page
+from credits_plugin.views.frame import clashes_as_conflicts, render_page
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def _error_list(exc, groups, general):
     return items or [("#credits", _("Choose credits and amounts"), exc.message)]
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_settings(request, course_id):
@@ -132,7 +134,8 @@ def course_settings(request, course_id):
 
     if request.method == "POST" and request.POST.get("action") == "backfill":
         try:
-            api.start_backfill(course_key)
+            with clashes_as_conflicts():
+                api.start_backfill(course_key)
             messages.success(request, _("The backfill has started: learners who already passed will get their "
                                         "credits."))
         except api.CreditsError as exc:
@@ -145,7 +148,8 @@ def course_settings(request, course_id):
                   "award_trigger": request.POST.get("award_trigger", ""),
                   "revoke_on_certificate_revoked": request.POST.get("revoke_on_certificate_revoked") == "on"}
         try:
-            api.set_course_settings(course_key, credits=entries, user=request.user, **values)
+            with clashes_as_conflicts():
+                api.set_course_settings(course_key, credits=entries, user=request.user, **values)
         except api.CreditsError as exc:
             by_credit, general = _errors_by_credit(exc.field_errors, entries)
             groups = _rows(settings, submitted, by_credit)

@@ -127,6 +127,43 @@ def test_concurrent_first_saves_of_a_course_through_the_api_never_get_a_500(cour
         assert len(api.get_course_settings(COURSE_ID).credits) == 1
 
 
+def test_concurrent_first_saves_of_a_course_on_the_studio_page_all_go_through(course_key):
+    """
+    The Studio page leaves the transaction to the service (``non_atomic_requests``), whose retries
+    get a deadlocked first save through: authors saving a new course's credits at the same instant
+    are never shown a 500, and the course ends with its one credit.
+    """
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+
+    from tests.factories import CourseAccessFactory, UserFactory  # pylint: disable=import-outside-toplevel
+
+    credit = CourseCreditFactory.build().credit
+    credit.credit_type.save()
+    credit.save()
+    authors = [UserFactory(username=f"author{i}") for i in range(WORKERS)]
+    for author in authors:
+        CourseAccessFactory(user=author)
+    form = {"action": "save", "enabled": "on", "award_trigger": "passing", "credit": [str(credit.pk)],
+            f"amount_{credit.pk}": "1", f"reference_{credit.pk}": ""}
+    for _round in range(3):
+        CourseCredit.objects.all().delete()
+        CourseCreditSettings.objects.all().delete()
+        turn, lock = iter(range(WORKERS)), threading.Lock()
+
+        def save(turn=turn, lock=lock):
+            with lock:
+                author = authors[next(turn)]
+            client = Client()
+            client.force_login(author)
+            response = client.post(f"/credits/studio/{COURSE_ID}/", form)
+            return response.status_code, response.content.decode() if response.status_code != 302 else ""
+
+        results = run_together(save)
+        assert all(status in (302, 400) for status, _html in results), results
+        assert all("try again" in html.lower() for status, html in results if status == 400)
+        assert len(api.get_course_settings(COURSE_ID).credits) == 1
+
+
 def test_concurrent_award_tasks_leave_one_award_per_credit(course_key, learner):
     """The award task's insert skips what another worker won; row counts and one read tell each what it won."""
     credits = [CourseCreditFactory() for _ in range(3)]

@@ -63,12 +63,12 @@ def exception_handler(exc, context):
 
 def _error_response(exc, context):
     """The API's answer to ``exc``, or None for a real bug (Django logs it as a 500)."""
-    if api.is_write_clash(exc):
+    conflict = api.write_clash_conflict(exc)
+    if conflict is not None:
         # Another request wrote the same rows at the same moment and MySQL rolled this one back.
         logger.warning("%s %s met a concurrent write (%s); answered 409.", context["request"].method,
                        context["request"].path, exc)
-        return Response(error_body("conflict", _("Someone else changed the same records at the same moment; "
-                                                 "nothing was saved. Try again.")), status=409)
+        exc = conflict
     if isinstance(exc, api.CreditsError):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):

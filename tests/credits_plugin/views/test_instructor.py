@@ -302,6 +302,36 @@ def test_manual_award_of_held_credits_is_a_conflict(credits, staffer, learner):
     assert ledger() == before
 
 
+def test_a_manual_award_that_met_another_at_the_same_moment_is_shown_as_a_conflict(
+        credits, staffer, learner, monkeypatch):
+    """MySQL gave up the write (deadlock, lock wait timeout), the retries did not get through: a message, no 500."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    def clashes(*args, **kwargs):
+        raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+
+    monkeypatch.setattr(api, "manual_award", clashes)
+    response = logged_in(staffer).post(BASE + "award/", {"username": "learner", "reason": "Late grade"},
+                                       follow=True)
+    assert response.redirect_chain == [(BASE, 302)]
+    assert "nothing was saved. Try again." in page_messages(response)
+    monkeypatch.setattr(api, "manual_award", lambda *a, **k: (_ for _ in ()).throw(OperationalError(2006, "gone")))
+    with pytest.raises(OperationalError):  # any other database failure is the platform's 500 to log
+        logged_in(staffer).post(BASE + "award/", {"username": "learner", "reason": "Late grade"})
+
+
+def test_the_pages_writes_run_in_the_services_own_transactions():
+    """The platform runs requests in a transaction; the writing views leave it to the services (their retries)."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    from credits_plugin.views import instructor, learner, studio  # pylint: disable=import-outside-toplevel
+
+    assert connection.settings_dict["ATOMIC_REQUESTS"]
+    for view in (instructor.award, instructor.revoke, instructor.start_backfill, studio.course_settings,
+                 learner.report_external_credit):
+        assert "default" in getattr(view, "_non_atomic_requests", set()), view.__name__
+
+
 # Revoke ------------------------------------------------------------------------------------------------------------
 
 def test_revoke_one_award(credits, staffer, learner):

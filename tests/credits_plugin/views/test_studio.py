@@ -109,6 +109,21 @@ def test_save_enables_and_designates(credits, author):
     assert 'value="2.50"' in follow and 'value="COURSE-9"' in follow
 
 
+def test_a_save_that_met_another_at_the_same_moment_says_nothing_was_saved(credits, author, monkeypatch):
+    """MySQL gave up the save (another author's at the same instant) after the retries: the form again, not a 500."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    def clashes(*args, **kwargs):
+        raise OperationalError(1205, "Lock wait timeout exceeded; try restarting transaction")
+
+    monkeypatch.setattr(api, "set_course_settings", clashes)
+    leading = credits["leading"].pk
+    response = logged_in(author).post(URL, form(picked=[leading], amounts={leading: "1.5"}, all_ids=[leading]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nothing was saved. Try again." in html and 'value="1.5"' in html  # what the author typed is kept
+
+
 @pytest.mark.parametrize("amount, message", [
     ("0", "greater than zero"), ("1000", "at most 999.99"), ("1.234", "two decimal places"),
     ("lots", "not a number"), ("", "Enter an amount"),
