@@ -16,9 +16,10 @@ MYSQL_LOCK_WAIT_TIMEOUT = 1205
 
 def is_write_clash(exc):
     """
-    Whether ``exc`` is MySQL giving up a transaction because another wrote the same rows at the
-    same moment (a deadlock, or a lock waited for too long): the transaction was rolled back, and
-    the same request sent again would succeed.
+    Whether ``exc`` is MySQL giving up a write because another wrote the same rows at the same
+    moment: a deadlock (MySQL rolled the transaction back) or a lock waited for too long (MySQL
+    undid the statement; the atomic block it raises through, or the API's rollback, undoes the
+    rest). Nothing was saved, and the same request sent again would succeed.
     """
     return (isinstance(exc, OperationalError) and bool(exc.args)
             and exc.args[0] in (MYSQL_DEADLOCK, MYSQL_LOCK_WAIT_TIMEOUT))
