@@ -74,7 +74,7 @@ from credits_plugin.services.credentials import generate_key as generate_signing
 from credits_plugin.services.credentials import list_keys as list_signing_keys
 from credits_plugin.services.credentials import revoke_key as revoke_signing_key
 from credits_plugin.services.credentials import verify as verify_credential
-from credits_plugin.services.db import is_write_clash, write_clash_conflict
+from credits_plugin.services.db import write_clash_conflict
 from credits_plugin.services.external import (
     approve_external_credit,
     get_external_credit,
@@ -142,8 +142,6 @@ from credits_plugin.validation import (
 AWARD_TRIGGER_CHOICES = AwardTrigger.choices
 
 __all__ = [
-    "is_write_clash",
-    "write_clash_conflict",
     "AWARD_TRIGGER_CHOICES",
     "AWARD_REPORT_COLUMNS",
     # amounts as people read and type them
@@ -160,6 +158,7 @@ __all__ = [
     "CreditsPermissionDenied",
     "CreditsGone",
     "CreditsUnavailable",
+    "write_clash_conflict",  # MySQL gave up a write that met another: the CreditsConflict people see
     # credit structure
     "list_credit_types",
     "get_credit_type",

@@ -15,6 +15,14 @@ pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
 WORKERS = 8
 
 
+def saved_credit():
+    """A credit and its type, saved, that no course awards yet (for first saves of a course)."""
+    credit = CourseCreditFactory.build().credit
+    credit.credit_type.save()
+    credit.save()
+    return credit
+
+
 def run_together(function, count=WORKERS):
     """Run ``function`` in ``count`` threads released at the same moment; each has its own connection."""
     barrier = threading.Barrier(count)
@@ -106,9 +114,7 @@ def test_concurrent_first_saves_of_a_course_through_the_api_never_get_a_500(cour
     from rest_framework.test import APIClient  # pylint: disable=import-outside-toplevel
 
     assert connection.settings_dict["ATOMIC_REQUESTS"]
-    credit = CourseCreditFactory.build().credit
-    credit.credit_type.save()
-    credit.save()
+    credit = saved_credit()
     for _round in range(5):
         CourseCredit.objects.all().delete()
         CourseCreditSettings.objects.all().delete()
@@ -137,9 +143,7 @@ def test_concurrent_first_saves_of_a_course_on_the_studio_page_all_go_through(co
 
     from tests.factories import CourseAccessFactory, UserFactory  # pylint: disable=import-outside-toplevel
 
-    credit = CourseCreditFactory.build().credit
-    credit.credit_type.save()
-    credit.save()
+    credit = saved_credit()
     authors = [UserFactory(username=f"author{i}") for i in range(WORKERS)]
     for author in authors:
         CourseAccessFactory(user=author)
@@ -191,9 +195,7 @@ def test_concurrent_manual_awards_do_not_duplicate(course_key, learner, staff_us
 
 
 def test_concurrent_first_settings_of_a_course_never_error_out(course_key):
-    credit = CourseCreditFactory.build().credit
-    credit.credit_type.save()
-    credit.save()
+    credit = saved_credit()
 
     def save():
         try:

@@ -61,6 +61,21 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_stored(learner, cp
     assert not ExternalCredit.objects.exists()
 
 
+def test_a_report_that_met_another_write_at_the_same_moment_says_nothing_was_saved(learner, cpa, monkeypatch):
+    """MySQL gave up the write (deadlock, lock wait timeout): the form again with a message, not a 500."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    def clashes(*args, **kwargs):
+        raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+
+    monkeypatch.setattr(api, "submit_external_credit", clashes)
+    response = signed_in(learner).post(SUBMIT, fields(cpa))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "nothing was saved. Try again." in page and 'value="Audit forum"' in page
+    assert not ExternalCredit.objects.exists()
+
+
 def test_the_page_needs_a_signed_in_learner_and_a_post(cpa):
     assert Client().post(SUBMIT, {}).status_code == 302  # to sign in
     assert not ExternalCredit.objects.exists()
